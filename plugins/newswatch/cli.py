@@ -1,0 +1,167 @@
+"""`newswatch …` command line. Each subcommand is a thin shell over db.py / jobs.py / extract.py."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newswatch import __version__
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from newswatch import db
+
+    if args.db_command == "migrate":
+        resolved = db.resolve_dsn()
+        result = db.migrate(resolved.dsn)
+        print(f"database {db.redact(resolved.dsn)} ({resolved.source})")
+        print(f"applied {len(result.applied)} migration(s), {result.already} already applied, "
+              f"{result.views} view file(s) re-applied")
+        for name in result.applied:
+            print(f"  + {name}")
+    elif args.db_command == "url":
+        resolved = db.resolve_dsn()
+        print(resolved.dsn if args.show_password else db.redact(resolved.dsn))
+    elif args.db_command == "stop":
+        print("embedded server stopped" if db.stop_embedded_server() else "embedded server was not running")
+    return 0
+
+
+def _parse_date(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from newswatch import db, jobs
+
+    if not args.dry_run:
+        db.migrate()
+    progress = (lambda msg: print(f"  {msg}", file=sys.stderr, flush=True)) if not args.quiet else (lambda _m: None)
+    summary = jobs.run_pipeline(
+        sources_file=args.sources, only=args.outlet or None, max_articles=args.max_articles,
+        since=_parse_date(args.since) if args.since else None, dry_run=args.dry_run, progress=progress,
+    )
+    print(json.dumps(summary, indent=2, default=str))
+    return 1 if summary["failed_outlets"] and not summary["outlets"] else 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from newswatch.demo import run_demo
+
+    result = run_demo(fresh=not args.keep)
+    print()
+    print(result.summary)
+    print()
+    rows = ", ".join(f"{k.split('.')[1]}={v}" for k, v in result.counts.items())
+    print(f"Loaded rows: {rows}")
+    print(f"Demo finished in {result.seconds:.0f} s. Explore it: psql \"{result.dsn}\"  (schema reporting)")
+    return 0
+
+
+def _cmd_summary(_args: argparse.Namespace) -> int:
+    from newswatch import db, report
+
+    with db.transaction() as conn:
+        print(report.summary_text(conn))
+    return 0
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from newswatch.extract import extract_article
+
+    target: str = args.target
+    if target.startswith(("http://", "https://")):
+        from newswatch.http import Fetcher
+        from newswatch.models import Outlet
+
+        # An ad-hoc outlet: same guards as the pipeline (robots, private-address refusal).
+        outlet = Outlet(id="adhoc", name="ad hoc", homepage=target)
+        with Fetcher() as fetcher:
+            page = fetcher.fetch(target, outlet, purpose="article")
+        if not page.ok:
+            print(json.dumps({"url": target, "outcome": page.outcome, "status": page.status, "error": page.error}))
+            return 2
+        article = extract_article(page.body, url=page.final_url, content_type=page.headers.get("content-type"))
+    else:
+        article = extract_article(Path(target).read_bytes(), url=args.url)
+    if not args.raw:
+        from newswatch.clean import clean_article
+
+        article = clean_article(article)
+    print(json.dumps(article.to_json(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from newswatch import settings, sources
+
+    path = Path(args.file) if args.file else settings.sources_file()
+    outlets = sources.load_sources(path)
+    print(f"{path}: {len(outlets)} outlets, {sum(len(o.feeds) for o in outlets)} feeds — valid")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newswatch", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"newswatch {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_db = sub.add_parser("db", help="database: migrate, url, stop")
+    db_sub = p_db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("migrate", help="apply pending migrations and re-apply reporting views")
+    p_url = db_sub.add_parser("url", help="print the resolved database URL")
+    p_url.add_argument("--show-password", action="store_true")
+    db_sub.add_parser("stop", help="stop the embedded PostgreSQL server")
+    p_db.set_defaults(func=_cmd_db)
+
+    p_run = sub.add_parser("run", help="run the whole pipeline once without Airflow")
+    p_run.add_argument("--sources", help="sources file (default: NEWSWATCH_SOURCES_FILE or sources/outlets.yaml)")
+    p_run.add_argument("--outlet", action="append", help="only this outlet id (repeatable)")
+    p_run.add_argument("--max-articles", type=int, help="most article pages fetched per outlet")
+    p_run.add_argument("--since", help="skip feed items published before this ISO date")
+    p_run.add_argument("--dry-run", action="store_true", help="discover only; write nothing")
+    p_run.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p_run.set_defaults(func=_cmd_run)
+
+    p_demo = sub.add_parser("demo", help="run the ingest DAG through Airflow on the bundled demo outlets")
+    p_demo.add_argument("--keep", action="store_true", help="keep the previous demo database instead of recreating it")
+    p_demo.set_defaults(func=_cmd_demo)
+
+    p_sum = sub.add_parser("summary", help="print the cross-outlet summary of the configured database")
+    p_sum.set_defaults(func=_cmd_summary)
+
+    p_ex = sub.add_parser("extract", help="extract one page (file or URL) to JSON")
+    p_ex.add_argument("target", metavar="PATH|URL")
+    p_ex.add_argument("--url", help="page URL, when extracting a saved file")
+    p_ex.add_argument("--raw", action="store_true", help="skip the cleaning step")
+    p_ex.set_defaults(func=_cmd_extract)
+
+    p_src = sub.add_parser("sources", help="validate a sources file")
+    p_src.add_argument("file", nargs="?")
+    p_src.set_defaults(func=_cmd_sources)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from newswatch.errors import NewswatchError
+
+    try:
+        return int(args.func(args))
+    except NewswatchError as exc:
+        print(f"newswatch: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+DROP VIEW IF EXISTS reporting.fetch_health_by_outlet_day CASCADE;
+CREATE VIEW reporting.fetch_health_by_outlet_day AS
+SELECT
+    f.outlet_id,
+    (f.fetched_at AT TIME ZONE 'UTC')::date AS day,
+    f.purpose,
+    count(*) AS attempts,
+    count(*) FILTER (WHERE f.outcome = 'ok') AS ok,
+    count(*) FILTER (WHERE f.outcome = 'http_error') AS http_errors,
+    count(*) FILTER (WHERE f.outcome IN ('timeout', 'connection_error')) AS network_errors,
+    count(*) FILTER (WHERE f.outcome IN ('too_large', 'bad_content_type', 'too_many_redirects', 'invalid_url')) AS rejected,
+    count(*) FILTER (WHERE f.outcome = 'blocked_address') AS blocked_address,
+    count(*) FILTER (WHERE f.outcome = 'robots_disallowed') AS robots_disallowed,
+    round(avg(f.elapsed_ms))::integer AS avg_elapsed_ms,
+    sum(f.body_bytes) AS bytes
+FROM raw.fetches f
+GROUP BY f.outlet_id, (f.fetched_at AT TIME ZONE 'UTC')::date, f.purpose;
+COMMENT ON VIEW reporting.fetch_health_by_outlet_day IS 'Fetch attempts and their outcomes per outlet, UTC day and purpose.';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.outlet_id IS 'Outlet id.';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.day IS 'Day of the attempts (UTC).';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.purpose IS 'article, feed, sitemap or robots.';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.attempts IS 'Attempts made.';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.ok IS 'Attempts that returned a usable response.';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.http_errors IS 'Attempts answered with an HTTP error status.';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.network_errors IS 'Timeouts and connection failures.';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.rejected IS 'Responses refused by a guard (size, content type, redirects, bad URL).';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.blocked_address IS 'Requests refused because the host resolved to a private address.';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.robots_disallowed IS 'Requests not made because robots.txt disallows them.';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.avg_elapsed_ms IS 'Mean wall time per attempt, in milliseconds.';
+COMMENT ON COLUMN reporting.fetch_health_by_outlet_day.bytes IS 'Bytes received.';
