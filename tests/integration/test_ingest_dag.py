@@ -1,0 +1,144 @@
+"""End to end through a real Airflow run: `airflow dags test ingest_articles` against the
+bundled demo outlets served on loopback, loading into a real PostgreSQL — twice, to prove the
+second run adds nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from newswatch import db, store
+from newswatch.airflow_local import DagTestResult, run_dag_test
+from newswatch.demo_server import DemoServer, demo_corpus_dir, write_demo_sources
+from tests.conftest import make_database
+
+pytestmark = pytest.mark.integration
+
+CORE_TABLES = ["core.outlets", "core.feeds", "core.articles", "core.entities", "core.mentions", "core.quotes",
+               "core.stories", "core.story_articles", "core.discovered_urls", "core.entity_aliases"]
+
+
+@dataclass
+class TwoRuns:
+    dsn: str
+    first: DagTestResult
+    second: DagTestResult
+    counts_after_first: dict[str, int]
+    counts_after_second: dict[str, int]
+    article_fetches_second_run: int
+
+
+def _expected() -> dict:
+    return json.loads((demo_corpus_dir() / "expected.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def two_runs(pg_server_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoRuns]:
+    dsn = make_database(pg_server_dsn, "dag")
+    db.migrate(dsn)
+    tmp = tmp_path_factory.mktemp("dag")
+    try:
+        with DemoServer() as server:
+            sources = write_demo_sources(server.base_url, tmp / "sources.yaml")
+            env = {"NEWSWATCH_DB_URL": dsn, "NEWSWATCH_SOURCES_FILE": str(sources)}
+            first = run_dag_test("ingest_articles", env=env, airflow_home=tmp / "airflow")
+            with db.transaction(dsn) as conn:
+                after_first = store.table_counts(conn)
+            second = run_dag_test("ingest_articles", env=env, airflow_home=tmp / "airflow")
+            with db.transaction(dsn) as conn, conn.cursor() as cur:
+                after_second = store.table_counts(conn)
+                cur.execute(
+                    """SELECT count(*) FROM raw.fetches f WHERE purpose = 'article' AND outcome = 'ok'
+                       AND run_id = (SELECT run_id FROM core.pipeline_runs ORDER BY started_at DESC LIMIT 1)"""
+                )
+                second_fetches = cur.fetchone()[0]
+        yield TwoRuns(dsn, first, second, after_first, after_second, second_fetches)
+    finally:
+        db.drop_database(dsn)
+
+
+def _query(dsn: str, sql: str, args: tuple = ()) -> list[tuple]:
+    with db.transaction(dsn) as conn, conn.cursor() as cur:
+        cur.execute(sql, args)
+        return list(cur.fetchall())
+
+
+def test_both_runs_succeed(two_runs: TwoRuns) -> None:
+    assert two_runs.first.ok, two_runs.first.log_tail()
+    assert two_runs.second.ok, two_runs.second.log_tail()
+
+
+def test_articles_loaded_from_every_outlet(two_runs: TwoRuns) -> None:
+    expected = _expected()
+    articles = expected["articles"] if isinstance(expected, dict) and "articles" in expected else expected
+    outlets = {a["outlet_id"] for a in articles}
+    loaded = dict(_query(two_runs.dsn, "SELECT outlet_id, count(*) FROM core.articles GROUP BY outlet_id"))
+    assert set(loaded) == outlets
+    assert sum(loaded.values()) == len(articles)
+
+
+def test_entities_and_quotes_with_speakers(two_runs: TwoRuns) -> None:
+    counts = two_runs.counts_after_first
+    assert counts["core.entities"] > 50
+    assert counts["core.mentions"] > counts["core.entities"]
+    assert counts["core.quotes"] > 50
+    attributed = _query(two_runs.dsn, "SELECT count(*) FROM core.quotes WHERE speaker_entity_id IS NOT NULL")[0][0]
+    assert attributed >= counts["core.quotes"] * 0.5
+
+
+def test_expected_speakers_are_found(two_runs: TwoRuns) -> None:
+    expected = _expected()
+    articles = expected["articles"] if isinstance(expected, dict) and "articles" in expected else expected
+    wanted = [(a["url_path"], q["speaker"], q["text_contains"]) for a in articles for q in a.get("quotes", [])]
+    rows = _query(
+        two_runs.dsn,
+        """SELECT a.url, coalesce(q.speaker_name, ''), q.quote_text FROM core.quotes q
+           JOIN core.articles a USING (article_id)""",
+    )
+    found = 0
+    for path, speaker, fragment in wanted:
+        surname = speaker.split()[-1].lower()
+        if any(url.endswith(path) and fragment.lower() in text.lower() and surname in name.lower()
+               for url, name, text in rows):
+            found += 1
+    # The bar for the walking skeleton; the quotes issue raises it with its own gold set.
+    assert found >= 0.6 * len(wanted), f"{found}/{len(wanted)} expected quotes attributed"
+
+
+def test_failures_are_recorded_as_data(two_runs: TwoRuns) -> None:
+    outcomes = dict(_query(two_runs.dsn, "SELECT outcome, count(*) FROM raw.fetches GROUP BY outcome"))
+    assert outcomes.get("http_error", 0) >= 2  # the demo's 404 and 500 pages
+    errors = _query(two_runs.dsn, "SELECT stage, error_type FROM core.processing_errors")
+    assert any(stage == "discover" for stage, _ in errors)  # the malformed feed
+
+
+def test_second_run_adds_no_duplicates(two_runs: TwoRuns) -> None:
+    for table in CORE_TABLES:
+        assert two_runs.counts_after_second[table] == two_runs.counts_after_first[table], table
+    assert two_runs.article_fetches_second_run == 0
+    dupes = _query(two_runs.dsn, "SELECT canonical_url FROM core.articles GROUP BY 1 HAVING count(*) > 1")
+    assert dupes == []
+
+
+def test_stories_span_outlets(two_runs: TwoRuns) -> None:
+    multi = _query(
+        two_runs.dsn,
+        "SELECT story_id FROM reporting.story_coverage WHERE covered GROUP BY story_id HAVING count(*) >= 3",
+    )
+    assert len(multi) >= 6
+
+
+def test_run_counts_recorded(two_runs: TwoRuns) -> None:
+    rows = _query(two_runs.dsn, "SELECT trigger, counts FROM core.pipeline_runs ORDER BY started_at")
+    assert len(rows) == 2
+    assert rows[0][1]["load"]["articles_inserted"] > 0
+    assert rows[1][1]["quality"]["failed_checks"] == 0
+
+
+def test_log_mentions_no_page_bodies(two_runs: TwoRuns) -> None:
+    text = Path(two_runs.first.log_path).read_text(errors="replace")
+    assert "<html" not in text.lower()
