@@ -109,6 +109,9 @@ def discover_and_fetch(
         for n, (url_hash, url) in enumerate(todo, 1):
             page = fetcher.fetch(url, outlet, purpose="article")
             with db.transaction() as conn:
+                # robots.txt reads made on the way are attempts too: archive them.
+                for purpose, side in fetcher.drain_side_fetches():
+                    store.archive_fetch(conn, run_id, outlet_id, purpose, side, _safe_hash(side.url))
                 fetch_id = store.archive_fetch(conn, run_id, outlet_id, "article", page, url_hash)
                 store.mark_url_fetched(conn, url_hash, fetch_id, page.ok)
             counts["fetched_ok" if page.ok else "fetch_failed"] += 1
