@@ -7,6 +7,7 @@ its own freshly created database, dropped at the end.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import uuid
@@ -14,6 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# pgserver logs from an atexit hook after pytest closed its streams; keep that quiet.
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 # Before anything imports Airflow or newswatch settings: keep every test away from the user's
 # own data folder, Airflow home and database settings.

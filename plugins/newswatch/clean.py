@@ -9,8 +9,9 @@ paragraphs are fit for entity and quote extraction:
    `_merge_insertions`);
 3. photo captions and credits that leaked into the text ("• Reuters", "© Name", "Photo: …") are
    moved to `image_captions` / `image_credits`;
-4. share / newsletter / "Read more" / cookie / advertisement lines, caller-supplied drop phrases and
-   paragraphs whose `paragraph_hash` is known boilerplate are removed;
+4. share / newsletter / "Read more" / cookie / advertisement lines, caller-supplied drop phrases, a
+   line that is only the outlet's own name (``outlet_name``) and paragraphs whose `paragraph_hash`
+   is known boilerplate are removed;
 5. sentence continuations split by a removed block (or by the page layout) are re-joined.
 
 Every removal is recorded in `CleanResult.removed` with a reason, and `CleanResult.offset_map` says
@@ -38,11 +39,14 @@ __all__ = [
     "clean_article",
     "clean_paragraphs",
     "is_boilerplate_line",
+    "is_caption_then_credit",
     "is_credit_line",
+    "is_credit_name",
     "normalise_text",
     "paragraph_hash",
     "repair_mojibake",
     "split_caption_credit",
+    "strip_bullet",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -213,7 +217,8 @@ _MAX_CREDIT_CHARS = 120
 _MAX_CREDIT_WORDS = 12
 
 
-def _strip_bullet(text: str) -> str:
+def strip_bullet(text: str) -> str:
+    """The line without a leading bullet character ("• Reuters" → "Reuters")."""
     return _BULLET_RE.sub("", text)
 
 
@@ -224,7 +229,7 @@ def _is_bulleted(text: str) -> bool:
 def is_credit_line(text: str) -> bool:
     """True for a line that is only a picture credit: "© Jane Roe", "Reuters", "Photo: X/Getty Images",
     "(Photo by X)", "REUTERS / Name Surname", optionally bullet-prefixed."""
-    line = _strip_bullet(text.strip()).strip()
+    line = strip_bullet(text.strip()).strip()
     if not line or len(line) > _MAX_CREDIT_CHARS or len(line.split()) > _MAX_CREDIT_WORDS:
         return False
     if _CREDIT_PREFIX_RE.match(line):
@@ -250,6 +255,30 @@ def split_caption_credit(text: str) -> tuple[str, str | None]:
     if is_credit_line(text):
         return "", text
     return text, None
+
+
+_NAME_PARTICLES = frozenset(
+    {"of", "the", "and", "&", "for", "de", "del", "der", "den", "van", "von", "du", "da", "di", "la", "le", "y"}
+)  # fmt: skip
+_MAX_CREDIT_NAME_WORDS = 6
+
+
+def is_credit_name(text: str) -> bool:
+    """True for a bare name line ("National Emergency Service", "Jane Roe", "Kharovsk Philharmonic"):
+    at most six capitalised words (particles such as "of", "the" allowed), no digits, no sentence
+    punctuation. Only meaningful next to a caption: on its own such a line may be anything."""
+    line = strip_bullet(text.strip()).strip()
+    words = line.split()
+    if (
+        not words
+        or len(words) > _MAX_CREDIT_NAME_WORDS
+        or len(line) > 60
+        or re.search(r"[\d.!?:;,\"“”«»]", line)
+    ):
+        return False
+    if words[0].casefold() in _NAME_PARTICLES - {"the"}:
+        return False
+    return all(w[:1].isupper() or w.casefold() in _NAME_PARTICLES for w in words)
 
 
 _BOILERPLATE_MAX_CHARS = 200
@@ -302,7 +331,7 @@ def is_boilerplate_line(text: str) -> str | None:
 
     Only short lines are considered: a 300-character paragraph that mentions a newsletter is news.
     """
-    line = _strip_bullet(text.strip()).strip()
+    line = strip_bullet(text.strip()).strip()
     if not line or len(line) > _BOILERPLATE_MAX_CHARS:
         return None
     # A line made only of share-widget words ("Share on Facebook Twitter Email").
@@ -346,8 +375,29 @@ def _opens_insertion(text: str) -> bool:
     return text.count("(") > text.count(")") or bool(_DANGLING_DASH_RE.search(text.rstrip()))
 
 
-def _is_insertion_tag(text: str) -> bool:
+def _is_insertion_tag(text: str, outlets: Collection[str] = ()) -> bool:
+    if _name_key(text) in outlets or _name_key(text) in AGENCY_NAMES:
+        return True
     return len(text) <= 30 and len(text.split()) <= 4 and bool(_INSERTION_TAG_RE.match(text))
+
+
+# After an insertion that closed with a dash, the sentence resumes with one: "- transport) is …".
+_DASH_CONTINUATION_RE = re.compile(r"^[-–—]\s*(?:\)|[a-z\u00df-\u00ff])")
+
+
+def _resumes_after_insertion(text: str) -> bool:
+    return _continues_previous(text) or bool(_DASH_CONTINUATION_RE.match(text))
+
+
+def _name_key(text: str) -> str:
+    """A bare name line reduced for comparison: bullet, dashes and brackets around it dropped,
+    casefolded, without a leading "The" ("— The Harbour Herald." ~ "harbour herald")."""
+    key = strip_bullet(text.strip()).strip(" -–—()[].").casefold()
+    return key[4:] if key.startswith("the ") else key
+
+
+def _outlet_keys(outlet_names: Iterable[str | None]) -> frozenset[str]:
+    return frozenset(k for name in outlet_names if name and (k := _name_key(normalise_text(name))))
 
 
 def _join(left: str, right: str) -> str:
@@ -370,7 +420,7 @@ def _merge(a: _Piece, b: _Piece, text: str) -> _Piece:
     return _Piece(text, a.kind, a.sources + b.sources)
 
 
-def _merge_insertions(pieces: list[_Piece]) -> list[_Piece]:
+def _merge_insertions(pieces: list[_Piece], outlets: Collection[str] = ()) -> list[_Piece]:
     """Re-join a sentence split by an editorial insertion into three paragraphs.
 
     Wire copy republished through machine translation often renders an editor's gloss as its own
@@ -381,7 +431,8 @@ def _merge_insertions(pieces: list[_Piece]) -> list[_Piece]:
         ) over these years," he said.
 
     When a paragraph leaves a parenthesis open or ends with a dangling dash, the next one is a bare
-    outlet name or abbreviation and the one after starts with ")" or a lower-case word, the three
+    outlet name or abbreviation (or exactly the publishing outlet's or a news agency's name, however
+    long) and the one after starts with ")", a lower-case word or a dash before either, the three
     are joined with single spaces and no space before ")": ``… (in the field of unity. - RT) over
     these years," he said.`` The insertion's own characters are kept as published, so quote
     detection sees one quotation and the gloss stays visible inside its parentheses.
@@ -394,8 +445,8 @@ def _merge_insertions(pieces: list[_Piece]) -> list[_Piece]:
             if (
                 first.kind == tag.kind == rest.kind == "p"
                 and _opens_insertion(first.text)
-                and _is_insertion_tag(tag.text)
-                and _continues_previous(rest.text)
+                and _is_insertion_tag(tag.text, outlets)
+                and _resumes_after_insertion(rest.text)
             ):
                 merged = _merge(first, tag, _join(first.text, tag.text))
                 out.append(_merge(merged, rest, _join(merged.text, rest.text)))
@@ -443,15 +494,27 @@ class _Removals:
     def drop(self, text: str, reason: str) -> None:
         self.removed.append((text, reason))
         if reason == "credit":
-            self.credits.append(_strip_bullet(text))
+            self.credits.append(strip_bullet(text))
         elif reason == "caption":
-            self.captions.append(_strip_bullet(text))
+            self.captions.append(strip_bullet(text))
+
+
+def is_caption_then_credit(caption: str, name: str) -> bool:
+    """A short descriptive line without a full stop, then a bare name: a photo caption and its credit."""
+    return (
+        not is_credit_name(caption)
+        and len(caption.split()) <= _MAX_CAPTION_WORDS
+        and not _ends_sentence(caption)
+        and is_credit_name(name)
+    )
 
 
 def _caption_block_reasons(pieces: list[_Piece]) -> dict[int, str]:
     """Find caption/credit lines: returns {piece index: "caption" | "credit"}.
 
     * any credit-only line is a credit;
+    * in a run of consecutive bullet-prefixed lines, a bare name (`is_credit_name`) right after a
+      descriptive caption line is a credit;
     * a run of consecutive bullet-prefixed lines holding at least one credit is a photo block (the
       gallery widget rendered as a list): its other short lines are captions;
     * a short line without sentence punctuation directly before a credit line is its caption.
@@ -469,6 +532,15 @@ def _caption_block_reasons(pieces: list[_Piece]) -> dict[int, str]:
         j = i
         while j < len(pieces) and _is_bulleted(pieces[j].text):
             j += 1
+        for k in range(i + 1, j):
+            # "• Flooded streets in the Old Harbour" + "• National Emergency Service": a bare name
+            # right after a descriptive caption line is that photo's credit.
+            if (
+                k not in reasons
+                and k - 1 not in reasons
+                and is_caption_then_credit(pieces[k - 1].text, pieces[k].text)
+            ):
+                reasons[k] = "credit"
         if any(k in reasons for k in range(i, j)):
             for k in range(i, j):
                 if k not in reasons and len(pieces[k].text.split()) <= _MAX_CAPTION_WORDS:
@@ -549,12 +621,16 @@ def _filter_pieces(
     removals: _Removals,
     phrases: Sequence[str],
     boilerplate_hashes: Collection[str],
+    outlets: Collection[str] = (),
 ) -> list[_Piece]:
     caption_reasons = _caption_block_reasons(pieces)
     kept: list[_Piece] = []
     seen: set[str] = set()
     for i, piece in enumerate(pieces):
         reason: str | None = caption_reasons.get(i)
+        if reason is None and piece.kind == "p" and outlets and _name_key(piece.text) in outlets:
+            # The outlet's own name alone on a line: an editorial tag or a logo's alt text, not news.
+            reason = "insertion"
         if reason is None and phrases and _drop_phrase_hit(piece.text, phrases):
             reason = "drop_phrase"
         if reason is None and boilerplate_hashes and paragraph_hash(piece.text) in boilerplate_hashes:
@@ -581,13 +657,18 @@ def clean_paragraphs(
     kinds: Sequence[ParagraphKind] | None = None,
     drop_phrases: Iterable[str] = (),
     boilerplate_hashes: Collection[str] = (),
+    *,
+    outlet_names: Iterable[str | None] = (),
 ) -> CleanResult:
     """Clean a list of paragraphs (see the module docstring for the steps, in order).
 
     `kinds` defaults to "p" for every paragraph (and is padded when shorter than `paragraphs`).
     `drop_phrases` remove any paragraph containing them (case-insensitive);
-    `boilerplate_hashes` remove paragraphs whose `paragraph_hash` is in the collection.
+    `boilerplate_hashes` remove paragraphs whose `paragraph_hash` is in the collection;
+    `outlet_names` are the publishing outlet's names: a paragraph that is exactly one of them is an
+    editorial insertion (re-joined around, or removed), never body text.
     """
+    outlets = _outlet_keys(outlet_names)
     kinds = list(kinds or [])
     pieces = [
         _Piece(normalise_text(text), kinds[i] if i < len(kinds) else "p", [i])
@@ -595,9 +676,9 @@ def clean_paragraphs(
     ]
     removals = _Removals()
     nonempty = [p for p in pieces if p.text]
-    pieces = _merge_insertions(nonempty)
+    pieces = _merge_insertions(nonempty, outlets)
     phrases = [normalise_text(p).casefold() for p in drop_phrases if p and p.strip()]
-    pieces = _filter_pieces(pieces, removals, phrases, boilerplate_hashes)
+    pieces = _filter_pieces(pieces, removals, phrases, boilerplate_hashes, outlets)
     pieces = _merge_continuations(pieces)
 
     source_offsets = _source_offsets(paragraphs)
@@ -636,14 +717,23 @@ def clean_article(
     article: Article,
     drop_phrases: Iterable[str] = (),
     boilerplate_hashes: Collection[str] = (),
+    *,
+    outlet_name: str | None = None,
 ) -> Article:
     """Return a copy of `article` with cleaned paragraphs and kinds.
 
     Captions and credits found in the body are appended (deduplicated) to `image_captions` /
     `image_credits`; title and subtitle get the same whitespace/mojibake normalisation. The input
-    article is not modified.
+    article is not modified. `outlet_name` is the publishing outlet's name from the sources file: a
+    paragraph that is exactly that name is treated as an editorial insertion (see `clean_paragraphs`).
     """
-    result = clean_paragraphs(article.paragraphs, article.paragraph_kinds, drop_phrases, boilerplate_hashes)
+    result = clean_paragraphs(
+        article.paragraphs,
+        article.paragraph_kinds,
+        drop_phrases,
+        boilerplate_hashes,
+        outlet_names=[outlet_name],
+    )
     return dataclasses.replace(
         article,
         title=normalise_text(article.title) or None if article.title else article.title,

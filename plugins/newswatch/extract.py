@@ -12,10 +12,15 @@ Steps, in order:
    ``<time datetime>``, visible text and the URL path. Published-date arbitration is
    ``hints > jsonld > meta > time > text > url``; a date labelled as a modification is never used as
    the publication date. Microdata counts as "meta": it is markup the publisher wrote for machines.
+   The section falls back to what a reader sees: breadcrumbs, a kicker/rubric label, then the
+   linked section front whose URL folder contains the article's. The outlet's names (configured
+   ``outlet_name``, og:site_name, publisher, the ``<title>`` around the headline) are never authors.
 3. **Body**: the outlet's `ExtractionHints.body_selector` when it matches; otherwise trafilatura
-   and a container-density fallback (``<p>``/``<h2>`` of the densest article container) are compared
-   (see `_choose_body`), and the JSON-LD ``articleBody`` is used when it is much longer than both
-   (paywalled or script-rendered pages often embed the full text there).
+   and a container-density fallback (``<p>``/``<h2>`` of the densest article container, or of the
+   element holding the most ``<p>`` text) are compared (see `_choose_body`): the container wins when
+   it recovers clearly more prose, or when trafilatura only adds stray non-sentence lines around it
+   (sidebar boxes, rubric, standfirst). The JSON-LD ``articleBody`` is used when it is much longer
+   than both (paywalled or script-rendered pages often embed the full text there).
 
 Figures are kept out of the body: ``<figcaption>`` text goes to `image_captions`, credits to
 `image_credits`. List items are emitted with a leading "• " so that `newswatch.clean` can tell a
@@ -49,10 +54,13 @@ from soupsieve import SelectorSyntaxError
 
 from newswatch.clean import (
     AGENCY_NAMES,
+    is_boilerplate_line,
+    is_caption_then_credit,
     is_credit_line,
     normalise_text,
     repair_mojibake,
     split_caption_credit,
+    strip_bullet,
 )
 from newswatch.models import Article, ExtractionHints, ParagraphKind
 
@@ -68,7 +76,7 @@ __all__ = [
     "parse_date",
 ]
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 # ============================================================================================
 # Decoding
@@ -494,15 +502,53 @@ def _author_candidate(part: str, outlets: set[str]) -> str | None:
     return name
 
 
+# "Halvorsen, Astrid", "van der Berg, Anna M.": a library-catalogue style creator (Dublin Core,
+# citation_author). One comma; a single surname (optionally with lower-case particles) before it,
+# one or two given names or initials after it.
+_NAME_PARTICLES = r"(?:(?:van|von|der|den|de|del|della|da|di|du|dos|das|la|le|ten|ter|af|al|bin|ibn)\s+)*"
+_INVERTED_NAME_RE = re.compile(
+    rf"^(?P<surname>{_NAME_PARTICLES}[^\W\d_][\w'’-]*)\s*,\s*"
+    r"(?P<given>[^\W\d_][\w'’-]*\.?(?:\s*[^\W\d_][\w'’-]*\.?)?)$"
+)
+
+
+def _uninvert_name(text: str) -> str | None:
+    """Turn "Halvorsen, Astrid" into "Astrid Halvorsen"; None unless the text is exactly one such name."""
+    match = _INVERTED_NAME_RE.match(_BY_PREFIX_RE.sub("", text.strip(" ;")).strip())
+    if not match:
+        return None
+    surname, given = match.group("surname"), match.group("given")
+    words = [*surname.split(), *given.split()]
+    if not surname.split()[-1][:1].isupper() or not given[:1].isupper():
+        return None
+    if any(w.casefold().strip(".") in _ROLE_WORDS for w in words):
+        return None  # "Doe, Staff", "Reporter, News"
+    return f"{given} {surname}"
+
+
+def _outlet_key(name: str) -> str:
+    """Casefolded name without a leading "The": "The Northern Ledger" ~ "Northern Ledger"."""
+    folded = normalise_text(name).casefold()
+    return folded[4:] if folded.startswith("the ") else folded
+
+
+def _is_label_segment(name: str) -> bool:
+    """A byline segment after a "|" that is a label, not a person: "Business", "World News"."""
+    words = name.split()
+    return len(words) < 2 or all(w.casefold().strip(".,") in _ROLE_WORDS for w in words)
+
+
 def clean_author_names(raw: Iterable[str], outlet_names: Iterable[str] = ()) -> list[str]:
     """Turn byline strings into a list of person names.
 
     Strips "By", e-mail addresses, URLs, handles, "Email the author", dates and times, job titles
-    ("Staff Reporter", "Senior Correspondent"), "in <Place>" / "for <Outlet>" tails; splits
-    "A, B and C"; drops outlet and agency names (`outlet_names`, e.g. og:site_name, plus wire
+    ("Staff Reporter", "Senior Correspondent"), "in <Place>" / "for <Outlet>" tails and a section
+    label after a "|" ("By Jane Doe | Business"); splits "A, B and C"; turns a single catalogue-style
+    "Surname, Given" into "Given Surname"; drops outlet and agency names (`outlet_names`, e.g.
+    og:site_name or the outlet's configured name, with or without a leading "The", plus wire
     services). Order is kept, duplicates removed (case-insensitive).
     """
-    outlets = {normalise_text(o).casefold() for o in outlet_names if o}
+    outlets = {key for o in outlet_names if o for key in (normalise_text(o).casefold(), _outlet_key(o))}
     names: list[str] = []
     seen: set[str] = set()
     for text in raw:
@@ -512,9 +558,15 @@ def clean_author_names(raw: Iterable[str], outlet_names: Iterable[str] = ()) -> 
         text = _EMAIL_RE.sub(" ", _URL_RE.sub(" ", text))
         text = _HANDLE_RE.sub(" ", _BYLINE_NOISE_RE.sub(" ", text))
         text = _strip_dates(text)
-        for part in _AUTHOR_SPLIT_RE.split(text):
-            name = _author_candidate(part, outlets)
-            if name and name.casefold() not in seen:
+        uninverted = _uninvert_name(text)
+        segments = [uninverted] if uninverted else text.split("|")
+        for index, segment in enumerate(segments):
+            for part in _AUTHOR_SPLIT_RE.split(segment):
+                name = _author_candidate(part, outlets)
+                if not name or name.casefold() in seen or _outlet_key(name) in outlets:
+                    continue
+                if index > 0 and _is_label_segment(name):
+                    continue
                 seen.add(name.casefold())
                 names.append(name)
     return names
@@ -839,6 +891,7 @@ class _JsonLd:
     article: dict[str, Any] | None
     by_id: dict[str, dict[str, Any]]
     org_names: list[str]
+    breadcrumbs: list[str] = field(default_factory=list)
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in self.by_id:
@@ -856,7 +909,32 @@ def _read_jsonld(soup: BeautifulSoup) -> _JsonLd:
     # The story node has a headline and a date; breadcrumb/related "Article" stubs usually lack them.
     articles.sort(key=lambda n: (not n.get("headline"), not n.get("datePublished")))
     org_names = [t for n in nodes if _types_of(n) & _ORG_TYPES and (t := _ld_text(n.get("name")))]
-    return _JsonLd(articles[0] if articles else None, by_id, org_names)
+    return _JsonLd(articles[0] if articles else None, by_id, org_names, _ld_breadcrumbs(nodes, by_id))
+
+
+def _ld_breadcrumbs(nodes: list[dict[str, Any]], by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Names of the first BreadcrumbList's items, in position order."""
+    for node in nodes:
+        if "breadcrumblist" not in _types_of(node):
+            continue
+        items = node.get("itemListElement")
+        ranked: list[tuple[float, str]] = []
+        for order, item in enumerate(items if isinstance(items, list) else [items]):
+            if not isinstance(item, dict):
+                continue
+            target = item.get("item")
+            target = (
+                by_id.get(target["@id"], target) if isinstance(target, dict) and "@id" in target else target
+            )
+            name = _ld_text(item.get("name")) or (
+                _ld_text(target.get("name")) if isinstance(target, dict) else None
+            )
+            position = item.get("position")
+            rank = float(position) if isinstance(position, (int, float)) else float(order)
+            if name:
+                ranked.append((rank, name))
+        return [name for _, name in sorted(ranked, key=lambda r: r[0])]
+    return []
 
 
 def _ld_people(ld: _JsonLd, value: Any) -> list[str]:
@@ -1047,7 +1125,9 @@ def _visible_bylines(soup: BeautifulSoup, index: _BlockIndex) -> list[str]:
     return []
 
 
-def _authors(page: _Page) -> list[str]:
+def _authors(page: _Page, section: str | None = None) -> list[str]:
+    """Byline names, from the first source that yields any; outlet names and the article's own
+    section label ("By Jane Doe | Business") are never authors."""
     sources: list[list[str]] = []
     if page.hints.byline_selector:
         sources.append([_text_of(t) for t in _select(page.soup, page.hints.byline_selector)])
@@ -1061,8 +1141,11 @@ def _authors(page: _Page) -> list[str]:
     sources.append(meta_authors)
     sources.append([_microdata_value(t) for t in _microdata(page.soup, "author")])
     sources.append(_visible_bylines(page.soup, page.index))
+    # A one-word section label is never a byline name ("By Jane Doe, Business"); a longer one may
+    # be a column named after its author, so it is not excluded.
+    label = section if section and len(section.split()) == 1 else ""
     for raw in sources:
-        names = clean_author_names(raw, page.site_names)
+        names = clean_author_names(raw, [*page.site_names, label])
         if names:
             return names
     return []
@@ -1238,13 +1321,102 @@ def _language(page: _Page) -> str | None:
     return None
 
 
+_BREADCRUMB_ATTR_RE = re.compile(r"breadcrumb", re.IGNORECASE)
+# A visible section label near the headline ("kicker", "rubric", "eyebrow"); whole class tokens.
+_SECTION_LABEL_RE = re.compile(
+    r"(?<![a-z])(?:rubric|kicker|eyebrow|overline|section|section-?(?:name|label|title|link)"
+    r"|article-?(?:section|category|rubric)|category-?(?:name|label))(?![a-z])"
+)
+_HOME_LABELS = {"home", "homepage", "home page", "front page", "start", "main", "index", "news home"}
+_LANG_SEGMENT_RE = re.compile(r"^[a-z]{2}(?:[-_][a-z]{2})?$", re.IGNORECASE)
+_MAX_SECTION_LINKS = 400
+
+
+def _section_label(text: str | None, page: _Page) -> str | None:
+    """`text` when it reads as a section name: 1-4 words, no digits, not "Home" or the outlet."""
+    text = normalise_text(text or "")
+    if not text or len(text) > 40 or len(text.split()) > 4 or re.search(r"\d", text):
+        return None
+    folded = text.casefold()
+    if folded in _HOME_LABELS or _outlet_key(text) in {_outlet_key(n) for n in page.site_names}:
+        return None
+    if is_boilerplate_line(text):
+        return None  # "Advertisement", "Share", "Related"
+    return text
+
+
+def _breadcrumb_section(page: _Page) -> str | None:
+    """The most specific breadcrumb above the article (JSON-LD BreadcrumbList, then markup)."""
+    trails: list[list[str]] = [page.ld.breadcrumbs]
+    for tag in page.soup.find_all(True, limit=5000):
+        label = f"{_attr_text(tag)} {tag.get('aria-label') or ''} {tag.get('itemtype') or ''}"
+        if _BREADCRUMB_ATTR_RE.search(label):
+            trails.append(
+                [_text_of(a) for a in tag.find_all("a")] or [_text_of(li) for li in tag.find_all("li")]
+            )
+            break
+    title = (_title(page) or "").casefold()
+    for trail in trails:
+        labels = [t for raw in trail if (t := _section_label(raw, page)) and t.casefold() != title]
+        if labels:
+            return labels[-1]
+    return None
+
+
+def _labelled_section(page: _Page) -> str | None:
+    """A kicker/rubric element: `<div class="rubric">Economy</div>` above the headline."""
+    for tag in page.soup.find_all(["div", "span", "p", "a", "strong", "em", "small", "li"]):
+        if not _SECTION_LABEL_RE.search(_attr_text(tag)) or _is_hidden(tag):
+            continue
+        if page.index.has_line_blocks(tag) or _in_other_content(tag):
+            continue
+        if any(a.name in ("nav", "header", "footer", "aside") for a in _ancestors(tag)):
+            continue
+        if label := _section_label(_text_of(tag), page):
+            return label
+    return None
+
+
+def _url_section(page: _Page) -> str | None:
+    """The link whose target is the longest directory above the article's URL ("/news/" → "News").
+
+    Section fronts are linked from every article page (menu, breadcrumb, kicker); the most
+    specific one that contains the article is its section.
+    """
+    if not page.url:
+        return None
+    here = urlsplit(page.url)
+    best: tuple[int, str] | None = None
+    for link in page.soup.find_all("a", href=True, limit=_MAX_SECTION_LINKS):
+        href = _absolute_http_url(str(link.get("href")), page.url)
+        if not href:
+            continue
+        target = urlsplit(href)
+        if target.netloc.lower() != here.netloc.lower() or target.query or target.fragment:
+            continue
+        folder = target.path if target.path.endswith("/") else target.path + "/"
+        segments = [s for s in folder.split("/") if s]
+        if not segments or not here.path.startswith(folder) or len(here.path) <= len(folder):
+            continue
+        if _LANG_SEGMENT_RE.match(segments[-1]) or segments[-1].isdigit():
+            continue  # "/en/": a language edition; "/2026/": a date archive
+        label = _section_label(_text_of(link), page)
+        if label and (best is None or len(folder) > best[0]):
+            best = (len(folder), label)
+    return best[1] if best else None
+
+
 def _section(page: _Page) -> str | None:
+    """Structured data first (JSON-LD, meta, microdata), then what a reader sees: breadcrumbs,
+    a kicker/rubric label, the section front whose URL contains the article's."""
     candidates = [
         _ld_text(page.ld.get("articleSection")),
         page.meta.first("article:section", "section", "article.section", "parsely-section", "category"),
         next((_microdata_value(t) for t in _microdata(page.soup, "articleSection")), None),
     ]
-    return next((c for c in candidates if c), None)
+    if found := next((c for c in candidates if c), None):
+        return found
+    return _breadcrumb_section(page) or _labelled_section(page) or _url_section(page)
 
 
 def _tags(page: _Page) -> list[str]:
@@ -1320,14 +1492,48 @@ def _is_paywalled(page: _Page) -> bool:
     return False
 
 
-def _site_names(ld: _JsonLd, meta: _MetaTags) -> list[str]:
-    names = [*meta.all("og:site_name", "application-name", "dc.publisher")]
+_SITE_AFTER_RE = re.compile(r"^\s+(?:\||-|–|—|::|·|•)\s+(?P<name>\S.*)$")
+_SITE_BEFORE_RE = re.compile(r"^(?P<name>.*\S)\s+(?:\||-|–|—|::|·|•)\s+$")
+
+
+def _title_site_name(soup: BeautifulSoup, ld: _JsonLd, meta: _MetaTags) -> str | None:
+    """The outlet name a <title> carries around the headline: "Outlet - Headline", "Headline | Outlet"."""
+    if not isinstance(soup.title, Tag):
+        return None
+    title = normalise_text(_text_of(soup.title))
+    headlines = [
+        _ld_text(ld.get("headline")),
+        meta.first("og:title", "twitter:title", "dc.title", "headline"),
+        _first_h1(soup),
+    ]
+    for headline in headlines:
+        headline = normalise_text(headline or "")
+        if not headline or len(headline) >= len(title):
+            continue
+        if title.startswith(headline):
+            match = _SITE_AFTER_RE.match(title[len(headline) :])
+        elif title.endswith(headline):
+            match = _SITE_BEFORE_RE.match(title[: -len(headline)])
+        else:
+            continue
+        # An outlet name is short and capitalised ("Strike - what we know" is a longer headline).
+        if match and len(match.group("name").split()) <= 6 and match.group("name")[:1].isupper():
+            return match.group("name")
+    return None
+
+
+def _site_names(
+    ld: _JsonLd, meta: _MetaTags, soup: BeautifulSoup, outlet_name: str | None = None
+) -> list[str]:
+    """Names the outlet goes by: the configured name, og:site_name, publisher, <title> suffix."""
+    names = [outlet_name or "", *meta.all("og:site_name", "application-name", "dc.publisher")]
     publisher = ld.get("publisher")
     for pub in publisher if isinstance(publisher, list) else [publisher]:
         if text := _ld_text(ld.resolve(pub)):
             names.append(text)
     names += ld.org_names
-    return list(dict.fromkeys(n for n in names if n))
+    names.append(_title_site_name(soup, ld, meta) or "")
+    return list(dict.fromkeys(normalise_text(n) for n in names if n and normalise_text(n)))
 
 
 # ============================================================================================
@@ -1335,6 +1541,10 @@ def _site_names(ld: _JsonLd, meta: _MetaTags) -> list[str]:
 # ============================================================================================
 
 _CREDIT_CLASS_RE = re.compile(r"credit|copyright|photographer|source|byline", re.I)
+_CAPTION_HOLDER_RE = re.compile(r"(?<![a-z])caption(?![a-z])")
+# A block of its own holding photo credits (often a list: "• Photo: X", "• caption").
+# (Only photo-specific names: a bare "credits" block is as often "Additional reporting by …".)
+_CREDIT_HOLDER_RE = re.compile(r"(?<![a-z])(?:photo|image|picture|img)[-_]?credits?(?![a-z])", re.I)
 
 
 def _figure_captions(soup: BeautifulSoup) -> tuple[list[str], list[str], set[str]]:
@@ -1344,9 +1554,13 @@ def _figure_captions(soup: BeautifulSoup) -> tuple[list[str], list[str], set[str
     credits: list[str] = []
     raw_texts: set[str] = set()
     seen: set[int] = set()
-    holders = soup.find_all("figcaption") + soup.find_all(
-        class_=re.compile(r"(?<![a-z])caption(?![a-z])", re.I)
-    )
+    credit_holders = set(map(id, soup.find_all(class_=_CREDIT_HOLDER_RE)))
+    holders = [
+        t
+        for t in soup.find_all(True)
+        if t.name == "figcaption" or _CAPTION_HOLDER_RE.search(_attr_text(t)) or id(t) in credit_holders
+    ]
+    previous: tuple[Tag, bool] | None = None  # the last holder, and whether it gave a caption
     for holder in holders:
         if id(holder) in seen or any(id(p) in seen for p in _ancestors(holder)):
             continue
@@ -1354,13 +1568,40 @@ def _figure_captions(soup: BeautifulSoup) -> tuple[list[str], list[str], set[str
         raw_texts.add(_text_of(holder).casefold())
         items = holder.find_all("li")
         if items:
-            # A gallery caption rendered as a list: one caption or credit per item.
+            # A gallery caption (or credit box) rendered as a list: one caption or credit per item,
+            # a bare name right after a caption being that caption's credit.
+            last_caption: str | None = None
             for item in items:
-                text = _text_of(item)
+                text = strip_bullet(_text_of(item))
                 raw_texts.add(f"• {text}".casefold())
-                if text:
-                    (credits if is_credit_line(text) else captions).append(text)
+                if not text:
+                    continue
+                if is_credit_line(text) or (last_caption and is_caption_then_credit(last_caption, text)):
+                    credits.append(text)
+                    last_caption = None
+                else:
+                    captions.append(text)
+                    last_caption = text
+            previous = None
             continue
+        if id(holder) in credit_holders and holder.name != "figcaption":
+            if text := strip_bullet(_text_of(holder)):
+                credits.append(text)
+            previous = (holder, False)
+            continue
+        text = strip_bullet(_text_of(holder))
+        if (
+            previous is not None
+            and previous[1]
+            and holder.find_previous_sibling() is previous[0]
+            and captions
+            and is_caption_then_credit(captions[-1], text)
+        ):
+            # Two caption lines in a row, the second a bare name: the photo's caption, then its credit.
+            credits.append(text)
+            previous = (holder, False)
+            continue
+        captions_before = len(captions)
         credit_tags = holder.find_all(["small", "cite", "span"], class_=_CREDIT_CLASS_RE) + holder.find_all(
             ["small", "cite"]
         )
@@ -1368,11 +1609,12 @@ def _figure_captions(soup: BeautifulSoup) -> tuple[list[str], list[str], set[str
             if text := _text_of(credit_tag):
                 credits.append(text)
             credit_tag.extract()  # so the caption text below does not repeat it
-        caption, credit = split_caption_credit(_text_of(holder))
+        caption, credit = split_caption_credit(strip_bullet(_text_of(holder)))
         if caption:
             captions.append(caption)
         if credit:
             credits.append(credit)
+        previous = (holder, len(captions) > captions_before and not credit)
     for tag in soup.find_all(["figure"]):
         for credit_tag in tag.find_all(class_=_CREDIT_CLASS_RE):
             if (text := _text_of(credit_tag)) and text not in credits:
@@ -1468,31 +1710,73 @@ _BODY_CLASS_RE = re.compile(
 _MAX_CONTAINERS = 40
 
 
-def _container_candidates(soup: BeautifulSoup) -> list[Tag]:
+def _paragraph_parent(soup: BeautifulSoup) -> Tag | None:
+    """The element holding the most <p> text as direct children (the classic readability cue):
+    on templates without a recognised body class it is the story text, without the rubric,
+    standfirst and dateline that sit beside it in the article wrapper."""
+    totals: dict[int, tuple[Tag, int, int]] = {}
+    for p in soup.find_all("p"):
+        parent = p.parent
+        if not isinstance(parent, Tag) or parent.name in ("body", "html", "[document]"):
+            continue
+        text = _text_of(p)
+        if len(text) < 25:
+            continue
+        tag, chars, count = totals.get(id(parent), (parent, 0, 0))
+        totals[id(parent)] = (tag, chars + len(text), count + 1)
+    if not totals:
+        return None
+    tag, _chars, count = max(totals.values(), key=lambda t: t[1])
+    return tag if count >= _MIN_PARENT_PARAGRAPHS else None
+
+
+_MIN_PARENT_PARAGRAPHS = 3
+
+
+_NEAR_CONTAINER = 0.9
+_NEAR_PARENT = 0.97
+
+
+def _container_candidates(soup: BeautifulSoup) -> tuple[list[Tag], Tag | None]:
+    """Possible article-body containers, and which of them (if any) is the paragraph parent."""
     found: list[Tag] = []
     found += soup.find_all(attrs={"itemprop": re.compile(r"articleBody", re.I)})
     found += [t for t in soup.find_all(["div", "section"]) if _BODY_CLASS_RE.search(_attr_text(t))]
     found += soup.find_all(["article", "main"]) + soup.find_all(attrs={"role": "main"})
+    parent = _paragraph_parent(soup)
+    if parent is not None and any(_is_boilerplate(a) for a in _ancestors(parent)):
+        parent = None  # in a comments box, sidebar, footer…
+    if parent is not None:
+        found.insert(0, parent)
     unique = list(dict.fromkeys(found))
-    return [t for t in unique if not _is_boilerplate(t)][:_MAX_CONTAINERS]
+    return [t for t in unique if not _is_boilerplate(t)][:_MAX_CONTAINERS], parent
 
 
 def _prose_chars(blocks: list[tuple[str, ParagraphKind]]) -> int:
-    return sum(len(text) for text, kind in blocks if kind == "p" and not text.startswith("• "))
+    """Characters of running text: paragraphs, not list bullets or stray lines (labels, rubrics,
+    standfirsts without a full stop), so a wrapper does not outscore the story text it holds."""
+    return sum(
+        len(text)
+        for text, kind in blocks
+        if kind == "p" and not text.startswith("• ") and not _is_stray_block(text)
+    )
 
 
 def _body_from_dom(soup: BeautifulSoup, index: _BlockIndex) -> _Body | None:
     """Paragraphs of the densest article container (by prose characters); ties go to the most
     focused container (least total text), so <div itemprop=articleBody> beats its <article>."""
-    scored: list[tuple[int, int, Tag, list[tuple[str, ParagraphKind]]]] = []
-    for tag in _container_candidates(soup):
+    scored: list[tuple[int, int, float, list[tuple[str, ParagraphKind]]]] = []
+    candidates, parent = _container_candidates(soup)
+    for tag in candidates:
         blocks = _collect_blocks(tag, index)
-        scored.append((_prose_chars(blocks), len(tag.get_text()), tag, blocks))
+        # The paragraph parent must hold (nearly) all the prose to beat a recognised container.
+        near = _NEAR_PARENT if tag is parent else _NEAR_CONTAINER
+        scored.append((_prose_chars(blocks), len(tag.get_text()), near, blocks))
     if scored:
         best_score = max(s[0] for s in scored)
         if best_score > 0:
-            near = [s for s in scored if s[0] >= 0.9 * best_score]
-            _, _, _, blocks = min(near, key=lambda s: s[1])
+            close = [s for s in scored if s[0] >= s[2] * best_score]
+            blocks = min(close, key=lambda s: s[1])[3]
             return _as_body(blocks, "fallback-paragraphs", True)
     root = soup.body if isinstance(soup.body, Tag) else soup
     blocks = _collect_blocks(root, index)
@@ -1526,6 +1810,39 @@ def _same_text(a: _Body, b: _Body) -> bool:
     return re.sub(r"\s+", "", "".join(a.paragraphs)) == re.sub(r"\s+", "", "".join(b.paragraphs))
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?…:;\"'”’»)]$")
+_MAX_STRAY_CHARS = 200
+
+
+def _is_stray_block(text: str) -> bool:
+    """A short line that is not a sentence: a widget label ("Kharovsk weatherCloudy, -4 / -9"),
+    a rubric, a standfirst without a full stop, a dateline, a caption bullet."""
+    return len(text) <= _MAX_STRAY_CHARS and not _SENTENCE_END_RE.search(text.rstrip())
+
+
+def _dom_is_focused(traf: _Body, dom: _Body) -> bool:
+    """True when the article container holds all of trafilatura's prose and trafilatura only adds
+    stray lines from around it (sidebar boxes, the rubric and standfirst of the article wrapper)."""
+    if not dom.strong_container or dom.chars == 0:
+        return False
+    inside = {re.sub(r"\s+", " ", p).strip() for p in dom.paragraphs}
+    extra = [
+        p for p, k in zip(traf.paragraphs, traf.kinds, strict=True)
+        if k == "p" and re.sub(r"\s+", " ", p).strip() not in inside
+    ]  # fmt: skip
+    if not extra or not all(_is_stray_block(p) for p in extra):
+        return False
+    # …and the container brings no stray lines of its own (a rubric, a standfirst).
+    outside = {re.sub(r"\s+", " ", p).strip() for p in traf.paragraphs}
+    return not any(
+        k == "p"
+        and _is_stray_block(p)
+        and not p.startswith("• ")
+        and re.sub(r"\s+", " ", p).strip() not in outside
+        for p, k in zip(dom.paragraphs, dom.kinds, strict=True)
+    )
+
+
 def _choose_body(candidates: list[_Body | None]) -> _Body | None:
     hints, traf, dom, jsonld = candidates
     if hints is not None and hints.chars > 0:
@@ -1535,6 +1852,7 @@ def _choose_body(candidates: list[_Body | None]) -> _Body | None:
         best is None
         or best.chars == 0
         or (dom.strong_container and dom.chars > _DOM_OVER_TRAFILATURA * best.chars)
+        or _dom_is_focused(best, dom)
     ):
         best = dom
     if jsonld is not None and (
@@ -1583,13 +1901,16 @@ def extract_article(
     hints: ExtractionHints | None = None,
     *,
     content_type: str | None = None,
+    outlet_name: str | None = None,
 ) -> Article:
     """Extract metadata and body paragraphs from one page; never raises on bad input.
 
     `html` may be bytes (decoded with `decode_html`, honouring `content_type`, the HTTP
     Content-Type header) or text. `url` is the page's final URL: it resolves a relative canonical
     link and is the last-resort source of the publication date. `hints` are the outlet's
-    overrides. The returned article is *not* cleaned yet: pass it to `newswatch.clean.clean_article`.
+    overrides; `outlet_name` is its name from the sources file (never an author, and stripped from
+    titles like og:site_name). The returned article is *not* cleaned yet: pass it to
+    `newswatch.clean.clean_article`.
     """
     hints = hints or ExtractionHints()
     if not isinstance(html, (bytes, bytearray, str)) or not html:
@@ -1599,10 +1920,11 @@ def extract_article(
     soup = _parse_soup(text)
     ld = _read_jsonld(soup)
     meta = _MetaTags(soup)
-    page = _Page(soup, url, hints, ld, meta, _BlockIndex(soup), _site_names(ld, meta))
+    page = _Page(soup, url, hints, ld, meta, _BlockIndex(soup), _site_names(ld, meta, soup, outlet_name))
 
     title = _title(page)
-    authors = _authors(page)
+    section = _section(page)
+    authors = _authors(page, section)
     published, modified = _dates(page)
     article = Article(
         title=title,
@@ -1613,7 +1935,7 @@ def extract_article(
         modified_at=modified.parsed.value if modified.parsed else None,
         modified_source=modified.source,
         language=_language(page),
-        section=_section(page),
+        section=section,
         tags=_tags(page),
         canonical_url=_canonical_url(page),
         is_paywalled=_is_paywalled(page),

@@ -58,9 +58,12 @@ def choose_canonical_url(article: Article, final_url: str) -> str:
 
 def _extract_and_clean(page: FetchedPage, outlet: Outlet | None) -> Article:
     hints = outlet.hints if outlet else None
-    article = extract.extract_article(page.body, url=page.final_url, hints=hints, content_type=page.content_type)
+    name = outlet.name if outlet else None  # never an author; alone on a line, an editorial insertion
+    article = extract.extract_article(
+        page.body, url=page.final_url, hints=hints, content_type=page.content_type, outlet_name=name
+    )
     drop = hints.drop_phrases if hints else ()
-    return clean.clean_article(article, drop_phrases=drop)
+    return clean.clean_article(article, drop_phrases=drop, outlet_name=name)
 
 
 def process_pages(

@@ -17,7 +17,9 @@ from newswatch.clean import (
     clean_article,
     clean_paragraphs,
     is_boilerplate_line,
+    is_caption_then_credit,
     is_credit_line,
+    is_credit_name,
     normalise_text,
     paragraph_hash,
     repair_mojibake,
@@ -229,6 +231,46 @@ def test_caption_line_directly_before_a_credit_is_a_caption() -> None:
     assert result.captions == ["Soldiers at the border post"]
 
 
+def test_bare_name_after_a_caption_bullet_is_its_credit() -> None:
+    paragraphs = [
+        "Rescue teams searched the estuary.",
+        "• Flooded streets in the Old Harbour district",
+        "• National Emergency Service",
+        "The river fell overnight.",
+    ]
+    result = clean_paragraphs(paragraphs)
+    assert result.paragraphs == [paragraphs[0], paragraphs[-1]]
+    assert result.captions == ["Flooded streets in the Old Harbour district"]
+    assert result.credits == ["National Emergency Service"]
+
+
+def test_bullet_list_of_names_is_kept() -> None:
+    paragraphs = ["Three firms bid:", "• Lindvik Mutual", "• Northbank", "• Harbour Works"]
+    assert clean_paragraphs(paragraphs).paragraphs == paragraphs
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("National Emergency Service", True),
+        ("• Jane Roe", True),
+        ("Press Service of the Mayor", True),
+        ("Kharivsk, night from 9 to 10 March", False),
+        ("Flooded streets in the old town", False),
+        ("The river fell overnight.", False),
+        ("of Korsenia", False),
+    ],
+)
+def test_is_credit_name(line: str, expected: bool) -> None:
+    assert is_credit_name(line) is expected
+
+
+def test_is_caption_then_credit() -> None:
+    assert is_caption_then_credit("Boats in Quay Street on Saturday", "Greta Solberg")
+    assert not is_caption_then_credit("Josef Kovac", "Olga Sandberg")  # two names: no caption
+    assert not is_caption_then_credit("The bakery opened in 1926.", "Olga Sandberg")  # a sentence
+
+
 def test_clean_article_appends_captions_and_credits_without_duplicates() -> None:
     article = Article(
         paragraphs=GALLERY, paragraph_kinds=["p"] * 5, image_credits=["Reuters"], title="  A\u00a0title "
@@ -280,6 +322,33 @@ def test_insertion_tags(tag: str) -> None:
 def test_insertion_tag_with_lowercase_continuation() -> None:
     result = clean_paragraphs(["The minister said the deal -", "VPA", "would be signed in May."])
     assert result.paragraphs == ["The minister said the deal - VPA would be signed in May."]
+
+
+def test_outlet_name_insertion_between_dashes() -> None:
+    paragraphs = [
+        '"Our cooperation (in the field of energy and also -',
+        "Valley Post",
+        '- transport) does not depend on the political weather", he added.',
+    ]
+    joined = (
+        '"Our cooperation (in the field of energy and also - Valley Post - transport) '
+        'does not depend on the political weather", he added.'
+    )
+    assert clean_paragraphs(paragraphs, outlet_names=["The Valley Post"]).paragraphs == [joined]
+    # Agency names are insertion tags too, however long.
+    wire = [paragraphs[0], "Agence France-Presse", paragraphs[2]]
+    assert clean_paragraphs(wire).paragraphs == [joined.replace("Valley Post", "Agence France-Presse")]
+
+
+def test_outlet_name_alone_on_a_line_is_removed() -> None:
+    paragraphs = ["The dam will be finished in 2027.", "Valley Post", "Work began in 2024."]
+    result = clean_article(
+        Article(paragraphs=paragraphs, paragraph_kinds=["p"] * 3), outlet_name="Valley Post"
+    )
+    assert result.paragraphs == [paragraphs[0], paragraphs[2]]
+    assert result.image_credits == []  # an insertion, not a photo credit
+    # Without the outlet's name the line is ordinary text.
+    assert clean_paragraphs(paragraphs).paragraphs == paragraphs
 
 
 def test_lowercase_continuation_is_merged_after_unfinished_paragraph() -> None:

@@ -285,10 +285,39 @@ def test_hint_date_selector_wins() -> None:
         (["Seán Ó Briain & Zoë D'Arcy"], ["Seán Ó Briain", "Zoë D'Arcy"]),
         (["https://example.test/people/jane"], []),
         (["Jane Head"], ["Jane Head"]),  # a surname that is also a role word survives
+        # Catalogue-style creators (Dublin Core): one "Surname, Given" per value.
+        (["Halvorsen, Astrid"], ["Astrid Halvorsen"]),
+        (["Solberg, Greta", "Rahman, Malik"], ["Greta Solberg", "Malik Rahman"]),
+        (["van der Berg, Anna M."], ["Anna M. van der Berg"]),
+        (["Ana Lima, Ben Okoro"], ["Ana Lima", "Ben Okoro"]),  # two full names stay two authors
+        (["Doe, Staff"], ["Doe"]),  # a role word is not a given name
+        # A section label after a pipe is not a person; a full name after one is.
+        (["By Jane Doe | Business | Email the author"], ["Jane Doe"]),
+        (["By Jane Doe | World News"], ["Jane Doe"]),
+        (["Jane Doe | John Roe"], ["Jane Doe", "John Roe"]),
+        # Outlet names, with or without "The", are never authors.
+        (["By Jane Doe, The Example Times"], ["Jane Doe"]),
     ],
 )
 def test_clean_author_names(raw: list[str], names: list[str]) -> None:
     assert clean_author_names(raw, outlet_names=["Example Times"]) == names
+
+
+def test_outlet_name_from_sources_or_title_is_not_an_author() -> None:
+    body = "<article><h1>Tram line approved</h1><p>By Ana Lima, Valley Post</p>" + LONG_PARAS + "</article>"
+    configured = extract_article(page(body=body), outlet_name="Valley Post")
+    assert configured.authors == ["Ana Lima"]
+    # Without the configured name, the <title> around the headline names the outlet.
+    titled = extract_article(page("<title>Valley Post - Tram line approved</title>", body))
+    assert titled.authors == ["Ana Lima"]
+    alone = page(body="<article><h1>H</h1><p>By Valley Post</p>" + LONG_PARAS + "</article>")
+    assert extract_article(alone, outlet_name="The Valley Post").authors == []
+
+
+def test_one_word_section_label_in_byline_is_not_an_author() -> None:
+    head = '<meta property="article:section" content="Business">'
+    body = "<article><h1>H</h1><p>By Ana Lima, Business</p>" + LONG_PARAS + "</article>"
+    assert extract_article(page(head, body)).authors == ["Ana Lima"]
 
 
 def test_author_organisations_in_jsonld_are_not_people() -> None:
@@ -359,6 +388,57 @@ def test_paywall_marker_needs_text_not_just_a_class() -> None:
 
 
 # ------------------------------------------------------------------------------------------
+# Section
+# ------------------------------------------------------------------------------------------
+
+NAV = (
+    '<nav><a href="/">Home</a> <a href="/news/">News</a> <a href="/news/city/">City</a>'
+    ' <a href="/sport/">Sport</a> <a href="/en/">English</a> <a href="/2026/">2026</a></nav>'
+)
+
+
+def test_section_from_structured_data_wins() -> None:
+    head = '<meta property="article:section" content="Politics">'
+    body = NAV + '<ol class="breadcrumbs"><li><a href="/">Home</a></li><li><a href="/x/">Farm</a></li></ol>'
+    article = extract_article(
+        page(head, body + "<article>" + LONG_PARAS + "</article>"), "https://x.example/news/a"
+    )
+    assert article.section == "Politics"
+
+
+def test_section_from_breadcrumbs() -> None:
+    crumbs = (
+        '<ol class="breadcrumbs"><li><a href="/">Home</a></li><li><a href="/lindvik/">Lindvik</a></li>'
+        "<li><a href='/lindvik/story'>Floods hit the old harbour</a></li></ol>"
+    )
+    body = crumbs + "<article><h1>Floods hit the old harbour</h1>" + LONG_PARAS + "</article>"
+    assert extract_article(page(body=body), "https://x.example/articles/story").section == "Lindvik"
+    ld = (
+        '<script type="application/ld+json">{"@type":"BreadcrumbList","itemListElement":['
+        '{"@type":"ListItem","position":2,"name":"Markets"},{"@type":"ListItem","position":1,"name":"Home"}]}'
+        "</script>"
+    )
+    assert extract_article(page(ld, "<article>" + LONG_PARAS + "</article>")).section == "Markets"
+
+
+def test_section_from_a_kicker_label() -> None:
+    body = NAV + '<div class="story"><div class="kt-rubric">Economy</div><h1>H</h1>' + LONG_PARAS + "</div>"
+    assert extract_article(page(body=body), "https://x.example/en/2026/03/10/123-h.html").section == "Economy"
+
+
+def test_section_from_the_deepest_linked_folder_of_the_url() -> None:
+    body = NAV + "<article>" + LONG_PARAS + "</article>"
+    assert extract_article(page(body=body), "https://x.example/news/city/tram-4411.html").section == "City"
+    assert extract_article(page(body=body), "https://x.example/news/tram-4411.html").section == "News"
+    # "Home" (the root), a language edition and a date archive are not sections; other hosts neither.
+    assert extract_article(page(body=body), "https://x.example/en/2026/tram.html").section is None
+    elsewhere = (
+        '<nav><a href="https://other.example/sport/">Sport</a></nav><article>' + LONG_PARAS + "</article>"
+    )
+    assert extract_article(page(body=elsewhere), "https://x.example/sport/match.html").section is None
+
+
+# ------------------------------------------------------------------------------------------
 # Body selection
 # ------------------------------------------------------------------------------------------
 
@@ -383,6 +463,58 @@ def test_gallery_list_without_caption_class_is_left_for_clean() -> None:
     assert "Reuters" not in cleaned.body
     assert cleaned.image_credits == ["Reuters", "© Ana Petru"]
     assert cleaned.image_captions == ["Rescue teams at the quay"]
+
+
+def test_article_container_preferred_when_trafilatura_adds_only_stray_lines() -> None:
+    # A table layout: a sidebar box beside the story and a rubric and standfirst above its text.
+    sidebar = (
+        '<td class="left"><div class="box"><b>City weather</b><br>Cloudy, -4 / -9</div>'
+        '<div class="box"><b>Advertise with us</b><br>Call 0800 220 221</div></td>'
+    )
+    story = (
+        '<td><div class="story"><div class="rubric">Economy</div><h1>Tram line approved</h1>'
+        '<div class="lead">Council votes 31 to 12 for the western extension</div>'
+        '<div id="article-text">' + LONG_PARAS + "<h2>What happens next</h2>"
+        "<p>Construction is expected to start in the spring and to take about three years.</p></div></div></td>"
+    )
+    html = page("<title>Tram line approved</title>", f"<table><tr>{sidebar}{story}</tr></table>")
+    article = extract_article(html, "https://x.example/news/tram.html")
+    assert article.paragraphs[0].startswith("Paragraph 1")
+    assert not any("weather" in p or "Advertise" in p or p == "Economy" for p in article.paragraphs)
+    assert not any(p.startswith("Council votes") for p in article.paragraphs)
+    heads = [p for p, k in zip(article.paragraphs, article.paragraph_kinds, strict=True) if k == "h"]
+    assert "What happens next" in heads
+
+
+def test_paragraph_parent_used_when_no_container_is_recognised() -> None:
+    body = (
+        '<div class="kt-article"><div class="kt-rubric">Society</div><h1>Metro line opens</h1>'
+        '<div class="kt-lead">The line links the left bank with the centre</div>'
+        '<div class="kt-text">' + LONG_PARAS + "</div>"
+        '<div class="kt-author">Author: Ana Lima</div></div>'
+    )
+    article = extract_article(page(body=body), "https://x.example/en/2026/03/12/1-metro.html")
+    assert [p[:11] for p in article.paragraphs] == [
+        "Paragraph 1",
+        "Paragraph 2",
+        "Paragraph 3",
+        "Paragraph 4",
+    ]
+    assert article.section == "Society"
+
+
+def test_photo_credit_list_and_caption_then_name_lines() -> None:
+    body = (
+        '<div class="kt-text">' + LONG_PARAS + '<ul class="photo-credit"><li>Photo: Valley Post</li>'
+        "<li>Rescuers before departure, Velgrad</li></ul>"
+        '<p class="caption-line">• Flooded streets in the old town</p>'
+        '<p class="caption-line">• National Emergency Service</p>'
+        "<p>The river is expected to fall again by Monday, forecasters said.</p></div>"
+    )
+    article = extract_article(page(body=body))
+    assert article.image_credits == ["Photo: Valley Post", "National Emergency Service"]
+    assert article.image_captions == ["Rescuers before departure, Velgrad", "Flooded streets in the old town"]
+    assert not any("Velgrad" in p or "Emergency" in p or "Flooded" in p for p in article.paragraphs)
 
 
 def test_jsonld_article_body_used_when_page_shows_a_teaser() -> None:
