@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from newswatch import db, jobs, store
 from newswatch.cli import main
 from newswatch.demo_server import DemoServer, write_demo_sources

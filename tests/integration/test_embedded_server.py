@@ -4,7 +4,6 @@ works on it (no contrib extensions there)."""
 from __future__ import annotations
 
 import pytest
-
 from newswatch import db
 
 pytestmark = pytest.mark.integration

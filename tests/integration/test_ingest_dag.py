@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from newswatch import db, store
 from newswatch.airflow_local import DagTestResult, run_dag_test
 from newswatch.demo_server import DemoServer, demo_corpus_dir, write_demo_sources
+
 from tests.conftest import make_database
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import psycopg2
 import pytest
-
 from newswatch import db
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from newswatch.cli import build_parser, main
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
