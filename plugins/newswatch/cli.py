@@ -66,8 +66,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_summary(_args: argparse.Namespace) -> int:
     from newswatch import db, report
 
+    import psycopg2.errors
+
     with db.transaction() as conn:
-        print(report.summary_text(conn))
+        try:
+            print(report.summary_text(conn))
+        except psycopg2.errors.UndefinedTable:
+            print("newswatch: this database has no newswatch schema yet; run `newswatch db migrate` "
+                  "(or `newswatch demo`, which uses its own newswatch_demo database)", file=sys.stderr)
+            return 2
     return 0
 
 

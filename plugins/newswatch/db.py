@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -113,7 +114,10 @@ def embedded_pgdata() -> Path:
 
 def start_embedded_server() -> str:
     """Start (or reuse) the embedded PostgreSQL and return its DSN."""
-    import pgserver  # heavy import, only when the embedded server is actually wanted
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
+        warnings.simplefilter("ignore")
+        import pgserver  # heavy import, only when the embedded server is actually wanted
 
     pgdata = embedded_pgdata()
     pgdata.mkdir(parents=True, exist_ok=True)

@@ -27,10 +27,13 @@ def summary_text(conn: psycopg2.extensions.connection, top: int = 3) -> str:
 
     mentioned = _rows(
         conn,
-        """SELECT outlet_id, entity_name, entity_type, sum(mentions)::int AS n
-           FROM reporting.entity_mentions_by_outlet_day
-           WHERE entity_type IN ('PERSON', 'ORG')
-           GROUP BY outlet_id, entity_name, entity_type ORDER BY outlet_id, n DESC, entity_name""",
+        # An outlet naming itself ("told the Post", a "- Korsena Today)" insertion) is not news.
+        """SELECT m.outlet_id, m.entity_name, m.entity_type, sum(m.mentions)::int AS n
+           FROM reporting.entity_mentions_by_outlet_day m
+           JOIN core.outlets o USING (outlet_id)
+           WHERE m.entity_type IN ('PERSON', 'ORG')
+             AND lower(o.name) NOT LIKE '%%' || lower(m.entity_name)
+           GROUP BY m.outlet_id, m.entity_name, m.entity_type ORDER BY m.outlet_id, n DESC, m.entity_name""",
     )
     lines.append("")
     lines.append(f"Most-mentioned people and organisations per outlet (top {top})")
