@@ -26,6 +26,8 @@ from typing import Any
 import pendulum
 from airflow.sdk import Param, dag, task
 
+FETCH_POOL = "newswatch_fetch"
+
 DEFAULT_ARGS = {
     "owner": "newswatch",
     "retries": 2,
@@ -67,7 +69,9 @@ def ingest_articles() -> None:
         params, run_id = context["params"], context["run_id"]
         return jobs.list_outlets(run_id, only=params["outlets"] or None, params=params, dry_run=params["dry_run"])
 
-    @task(max_active_tis_per_dag=4)
+    # Fetch slots overall come from the Airflow pool (created by `airflow-init` in docker-compose);
+    # what reaches each host is limited by newswatch.politeness across workers.
+    @task(pool=FETCH_POOL, max_active_tis_per_dag=8)
     def discover_and_fetch(outlet_id: str, **context: Any) -> dict[str, int]:
         from newswatch import jobs
 

@@ -113,6 +113,40 @@ def _cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_feeds(args: argparse.Namespace) -> int:
+    """Propose feeds for a new outlet from its homepage and robots.txt."""
+    from urllib.parse import urljoin
+
+    import yaml
+
+    from newswatch.feeds import autodiscover_feeds
+    from newswatch.http import Fetcher
+    from newswatch.models import Outlet
+    from newswatch.urls import host_key
+
+    outlet = Outlet(id="candidate", name="candidate", homepage=args.homepage,
+                    allow_private_network=args.allow_private_network)
+    with Fetcher() as fetcher:
+        home = fetcher.fetch(args.homepage, outlet, purpose="homepage")
+        robots = fetcher.fetch(urljoin(home.final_url or args.homepage, "/robots.txt"), outlet, purpose="robots")
+    if not home.ok:
+        print(f"newswatch: homepage {args.homepage}: {home.outcome} ({home.error or home.status})", file=sys.stderr)
+        return 2
+    robots_txt = robots.body.decode("utf-8", "replace") if robots.ok else None
+    proposed = autodiscover_feeds(home.body, home.final_url, robots_txt)
+    entry = {
+        "id": host_key(home.final_url).split(".")[0],
+        "name": "TODO",
+        "homepage": home.final_url,
+        "country": "TODO",
+        "language": "en",
+        "feeds": [{"url": f.url, "kind": f.kind} for f in proposed],
+    }
+    print(f"# {len(proposed)} feed(s) proposed for {home.final_url}; review, then add to the sources file")
+    print(yaml.safe_dump({"outlets": [entry]}, sort_keys=False, allow_unicode=True), end="")
+    return 0 if proposed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newswatch", description=__doc__)
     parser.add_argument("--version", action="version", version=f"newswatch {__version__}")
@@ -152,6 +186,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_src = sub.add_parser("sources", help="validate a sources file")
     p_src.add_argument("file", nargs="?")
     p_src.set_defaults(func=_cmd_sources)
+    p_feeds = sub.add_parser("feeds", help="feed autodiscovery for a new outlet")
+    feeds_sub = p_feeds.add_subparsers(dest="feeds_command", required=True)
+    p_disc = feeds_sub.add_parser("discover", help="propose feeds from a homepage and its robots.txt")
+    p_disc.add_argument("homepage")
+    p_disc.add_argument("--allow-private-network", action="store_true",
+                        help="allow loopback/private addresses (testing against a local server only)")
+    p_feeds.set_defaults(func=_cmd_feeds)
     return parser
 
 

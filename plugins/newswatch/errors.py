@@ -6,6 +6,7 @@
     ├── RetryableError             systemic and probably transient: the database is down, the
     │                              disk is full, the whole network is unreachable. Airflow's task
     │                              retries are the right answer, so let it propagate.
+    │   └── OutletFailureError     one outlet's failure rate passed the threshold (its task fails)
     └── PermanentError             retrying the same input cannot help; a human must act
         ├── ConfigError            a bad environment variable or setting
         ├── SourcesError           the sources file is invalid (carries every message found)
@@ -56,3 +57,10 @@ class DataQualityError(PermanentError):
     """A data invariant is broken after a load (offsets off the body, pages left unprocessed, ...).
 
     Raised by the quality-check stage so the run is marked failed and someone looks."""
+
+
+class OutletFailureError(RetryableError):
+    """Too many of one outlet's fetches failed in a run (the site is down or blocking us).
+
+    Raised after every attempt is stored, so the mapped task for that outlet fails and Airflow
+    retries it later, while the other outlets' tasks carry on."""

@@ -31,7 +31,7 @@ import logging
 import re
 import zlib
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -101,7 +101,10 @@ class Discovery:
 class PageFetcher(Protocol):
     """What discovery needs from ``newswatch.http.Fetcher`` (kept structural for testing)."""
 
-    def fetch(self, url: str, outlet: Outlet, *, purpose: str = "article") -> RawPage: ...
+    def fetch(
+        self, url: str, outlet: Outlet, *, purpose: str = "article", etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> RawPage: ...
 
     def drain_side_fetches(self) -> list[tuple[str, RawPage]]: ...
 
@@ -541,13 +544,21 @@ class _Crawl:
     queued: set[str] = field(default_factory=set)
     children_fetched: int = 0
     children_skipped: int = 0
+    # feed URL -> (etag, last_modified) from the previous run, for conditional GETs
+    validators: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     def fetch_and_parse(self, url: str, purpose: str, kind: FeedKind) -> ParsedFeed | None:
-        page = self.fetcher.fetch(url, self.outlet, purpose=purpose)
+        etag, last_modified = self.validators.get(url, (None, None))
+        if etag or last_modified:
+            page = self.fetcher.fetch(url, self.outlet, purpose=purpose, etag=etag, last_modified=last_modified)
+        else:
+            page = self.fetcher.fetch(url, self.outlet, purpose=purpose)
         # robots.txt fetches happen inside fetch(), before the page itself.
         self.result.fetches.extend(self.fetcher.drain_side_fetches())
         self.result.fetches.append((purpose, page))
         self._mark_visited(page.final_url)
+        if page.outcome == "not_modified":
+            return None  # nothing new since the last run; its items are already stored
         if not page.ok:
             self.result.errors.append(f"{purpose} {url}: {page.outcome}: {page.error or page.status}")
             return None
@@ -618,7 +629,11 @@ def _newest_first(item: FeedItem) -> tuple[int, float]:
 
 
 def discover_outlet(
-    outlet: Outlet, fetcher: PageFetcher, max_items: int, since: datetime | None = None
+    outlet: Outlet,
+    fetcher: PageFetcher,
+    max_items: int,
+    since: datetime | None = None,
+    validators: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> Discovery:
     """Fetch and parse every feed of ``outlet``; return the newest ``max_items`` unique items.
 
@@ -626,7 +641,7 @@ def discover_outlet(
     sitemaps and the robots.txt fetches the fetcher made for them) is in ``fetches`` as
     ``(purpose, RawPage)`` for archiving.
     """
-    crawl = _Crawl(outlet=outlet, fetcher=fetcher)
+    crawl = _Crawl(outlet=outlet, fetcher=fetcher, validators=validators or {})
     for feed in outlet.feeds:
         crawl.crawl(feed)
     if crawl.children_skipped:

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from newswatch import db, feeds, settings, sources, store, urls
-from newswatch.errors import DataQualityError, PermanentError
+from newswatch.errors import DataQualityError, OutletFailureError, PermanentError
 from newswatch.http import Fetcher
 from newswatch.models import Outlet
 from newswatch.pipeline import from_payload, process_pages, to_payload
+from newswatch.politeness import PgHostGate
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,15 @@ def list_outlets(
     return selected
 
 
+def _fetcher(dry_run: bool) -> tuple[Fetcher, PgHostGate | None]:
+    """A Fetcher whose per-host limits are shared through PostgreSQL (across Airflow workers)."""
+    retry = {"retries": settings.fetch_retries(), "backoff_base_s": settings.backoff_base_s()}
+    if dry_run or not settings.shared_politeness():
+        return Fetcher(**retry), None
+    gate = PgHostGate()
+    return Fetcher(host_gate=gate, **retry), gate
+
+
 def discover_and_fetch(
     outlet_id: str,
     run_id: str,
@@ -84,42 +94,96 @@ def discover_and_fetch(
     sources_file: str | Path | None = None,
     progress: Progress = _noop,
 ) -> dict[str, int]:
-    """Read the outlet's feeds, remember new URLs, fetch the ones not stored yet, archive every attempt."""
+    """Read the outlet's feeds, remember new URLs, fetch the ones not stored yet (and re-fetch the
+    ones a feed says changed), archive every attempt. Raises OutletFailureError — after storing
+    everything — when the share of failed fetches passes the configured threshold."""
     outlet = _outlet(outlet_id, sources_file)
     limit = max_articles if max_articles is not None else settings.max_articles_per_outlet()
-    counts = {"feed_fetches": 0, "feed_errors": 0, "discovered": 0, "new_urls": 0, "fetched_ok": 0, "fetch_failed": 0}
-    with Fetcher() as fetcher:
-        found = feeds.discover_outlet(outlet, fetcher, max_items=limit, since=since)
-        counts["feed_fetches"] = len(found.fetches)
-        counts["feed_errors"] = len(found.errors)
-        counts["discovered"] = len(found.items)
-        if dry_run:
-            log.info("dry run %s: %s", outlet_id, counts)
-            return counts
-        with db.transaction() as conn:
-            for purpose, page in found.fetches:
-                store.archive_fetch(conn, run_id, outlet_id, purpose, page, _safe_hash(page.url))
-                if purpose in ("feed", "sitemap"):
-                    store.update_feed_status(conn, page.url, page.outcome, None)
-            for message in found.errors:
-                store.record_error(conn, run_id, "discover", "feed_error", message, outlet_id)
-            hashed = [(urls.url_hash(item.url), item) for item in found.items]
-            counts["new_urls"] = store.upsert_discovered(conn, hashed)
-            todo = store.urls_to_fetch(conn, outlet_id, limit, since)
-        for n, (url_hash, url) in enumerate(todo, 1):
-            page = fetcher.fetch(url, outlet, purpose="article")
-            with db.transaction() as conn:
-                # robots.txt reads made on the way are attempts too: archive them.
-                for purpose, side in fetcher.drain_side_fetches():
-                    store.archive_fetch(conn, run_id, outlet_id, purpose, side, _safe_hash(side.url))
-                fetch_id = store.archive_fetch(conn, run_id, outlet_id, "article", page, url_hash)
-                store.mark_url_fetched(conn, url_hash, fetch_id, page.ok)
-            counts["fetched_ok" if page.ok else "fetch_failed"] += 1
-            progress(f"fetch {outlet_id} {n}/{len(todo)} {page.outcome}")
+    counts = {"feed_fetches": 0, "feed_errors": 0, "discovered": 0, "new_urls": 0, "fetched_ok": 0,
+              "not_modified": 0, "refetched": 0, "fetch_failed": 0}
+    fetcher, gate = _fetcher(dry_run)
+    try:
+        with fetcher:
+            _discover(outlet, fetcher, run_id, limit, since, dry_run, counts)
+            if not dry_run:
+                _fetch_articles(outlet, fetcher, run_id, limit, since, counts, progress)
+    finally:
+        if gate is not None:
+            gate.close()
+    if dry_run:
+        log.info("dry run %s: %s", outlet_id, counts)
+        return counts
     with db.transaction() as conn:
         store.record_run_counts(conn, run_id, "fetch", counts)
     log.info("outlet %s: %s", outlet_id, counts)
+    _check_failure_rate(outlet_id, counts)
     return counts
+
+
+def _discover(
+    outlet: Outlet, fetcher: Fetcher, run_id: str, limit: int, since: datetime | None, dry_run: bool,
+    counts: dict[str, int],
+) -> None:
+    validators: dict[str, tuple[str | None, str | None]] = {}
+    if not dry_run:
+        with db.transaction() as conn:
+            by_hash = store.validators_for(conn, [_safe_hash(f.url) for f in outlet.feeds])
+        validators = {f.url: by_hash[_safe_hash(f.url)] for f in outlet.feeds if _safe_hash(f.url) in by_hash}
+    found = feeds.discover_outlet(outlet, fetcher, max_items=limit, since=since, validators=validators)
+    counts["feed_fetches"] = len(found.fetches)
+    counts["feed_errors"] = len(found.errors)
+    counts["discovered"] = len(found.items)
+    if dry_run:
+        return
+    with db.transaction() as conn:
+        for purpose, page in found.fetches:
+            store.archive_fetch(conn, run_id, outlet.id, purpose, page, _safe_hash(page.url))
+            if purpose in ("feed", "sitemap"):
+                store.update_feed_status(conn, page.url, page.outcome, None)
+        for message in found.errors:
+            store.record_error(conn, run_id, "discover", "feed_error", message, outlet.id)
+        hashed = [(urls.url_hash(item.url), item) for item in found.items]
+        counts["new_urls"] = store.upsert_discovered(conn, hashed)
+
+
+def _fetch_articles(
+    outlet: Outlet, fetcher: Fetcher, run_id: str, limit: int, since: datetime | None,
+    counts: dict[str, int], progress: Progress,
+) -> None:
+    with db.transaction() as conn:
+        todo = store.urls_to_fetch(conn, outlet.id, limit, since, settings.refetch_window_days())
+        validators = store.validators_for(conn, [h for h, _, refetch in todo if refetch])
+    for n, (url_hash, url, is_refetch) in enumerate(todo, 1):
+        etag, last_modified = validators.get(url_hash, (None, None))
+        page = fetcher.fetch(url, outlet, purpose="article", etag=etag, last_modified=last_modified)
+        with db.transaction() as conn:
+            # robots.txt reads and earlier attempts of a retried request are attempts too.
+            for purpose, side in fetcher.drain_side_fetches():
+                store.archive_fetch(conn, run_id, outlet.id, purpose, side, _safe_hash(side.url))
+            fetch_id = store.archive_fetch(conn, run_id, outlet.id, "article", page, url_hash)
+            store.mark_url_fetched(conn, url_hash, fetch_id, page.outcome)
+        if page.outcome == "not_modified":
+            counts["not_modified"] += 1
+        elif page.ok:
+            counts["refetched" if is_refetch else "fetched_ok"] += 1
+        else:
+            counts["fetch_failed"] += 1
+        progress(f"fetch {outlet.id} {n}/{len(todo)} {page.outcome}")
+
+
+def _check_failure_rate(outlet_id: str, counts: dict[str, int]) -> None:
+    attempts = counts["fetched_ok"] + counts["refetched"] + counts["not_modified"] + counts["fetch_failed"]
+    if attempts < settings.outlet_failure_min_attempts():
+        return
+    rate = counts["fetch_failed"] / attempts
+    if rate > settings.outlet_failure_threshold():
+        # One greppable line for whoever watches the task logs; the attempts are already stored.
+        log.error("ALERT outlet=%s failed %d of %d article fetches (%.0f%% > %.0f%% threshold)",
+                  outlet_id, counts["fetch_failed"], attempts, rate * 100, settings.outlet_failure_threshold() * 100)
+        raise OutletFailureError(
+            f"outlet {outlet_id}: {counts['fetch_failed']} of {attempts} article fetches failed "
+            f"({rate:.0%} > {settings.outlet_failure_threshold():.0%}); see raw.fetches"
+        )
 
 
 def _safe_hash(url: str) -> str:
@@ -272,7 +336,7 @@ def run_pipeline(
                 outlet_id, run_id, max_articles=max_articles, since=since, dry_run=dry_run,
                 sources_file=sources_file, progress=progress,
             )
-        except (PermanentError, OSError) as exc:  # one outlet's failure never stops the others
+        except (PermanentError, OutletFailureError, OSError) as exc:  # one outlet's failure never stops the others
             log.error("outlet %s failed: %s", outlet_id, exc)
             summary["failed_outlets"][outlet_id] = str(exc)
     if dry_run:

@@ -18,16 +18,19 @@ QuoteKind = Literal["direct", "mixed", "indirect"]
 # Fetch outcomes are data: every attempt is archived with one of these.
 FetchOutcome = Literal[
     "ok",  # 2xx with an acceptable body
-    "not_modified",  # 304
-    "http_error",  # 4xx/5xx
-    "timeout",
+    "not_modified",  # 304 to a conditional GET
+    "http_4xx",  # client error status (404, 410, 403 ...)
+    "http_5xx",  # server error status (after retries)
+    "timeout",  # connect/read timeout or the total-time cap
     "connection_error",
     "too_large",  # size cap hit (before or after decompression)
     "bad_content_type",
     "too_many_redirects",
+    "redirect_loop",
     "blocked_address",  # private/loopback/link-local target refused
     "robots_disallowed",
     "invalid_url",
+    "decode_error",  # body could not be decoded (corrupt content-encoding)
 ]
 
 

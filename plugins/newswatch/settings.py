@@ -92,3 +92,32 @@ def bi_password() -> str | None:
 
 def story_window_hours() -> int:
     return int(_env("NEWSWATCH_STORY_WINDOW_HOURS", "72"))
+
+
+def refetch_window_days() -> int:
+    """How long after publication a feed's 'modified' date makes us fetch an article again."""
+    return int(_env("NEWSWATCH_REFETCH_WINDOW_DAYS", "7"))
+
+
+def outlet_failure_threshold() -> float:
+    """Share of failed article fetches above which an outlet's task fails (and alerts)."""
+    return float(_env("NEWSWATCH_OUTLET_FAILURE_THRESHOLD", "0.5"))
+
+
+def outlet_failure_min_attempts() -> int:
+    """The threshold only applies from this many attempts on (3 failures of 4 is noise)."""
+    return int(_env("NEWSWATCH_OUTLET_FAILURE_MIN_ATTEMPTS", "5"))
+
+
+def shared_politeness() -> bool:
+    """Hold per-host delays and concurrency in PostgreSQL, across all fetching processes."""
+    return _env("NEWSWATCH_SHARED_POLITENESS", "1") not in ("0", "false", "no")
+
+
+def fetch_retries() -> int:
+    """Retries after a timeout, connection error, 408, 429 or 5xx (exponential backoff, jitter)."""
+    return int(_env("NEWSWATCH_FETCH_RETRIES", "2"))
+
+
+def backoff_base_s() -> float:
+    return float(_env("NEWSWATCH_BACKOFF_BASE_S", "1.0"))

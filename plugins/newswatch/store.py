@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
@@ -112,22 +113,62 @@ def record_error(
 # --------------------------------------------------------------------------- raw archive
 
 
+def store_body(conn: Conn, body: bytes) -> str | None:
+    """Keep a body once per distinct content (sha256 of the bytes), zlib-compressed."""
+    if not body:
+        return None
+    digest = hashlib.sha256(body).hexdigest()
+    with conn.cursor() as cur:
+        cur.execute(
+            """INSERT INTO raw.bodies (sha256, compression, data, raw_bytes) VALUES (%s, 'zlib', %s, %s)
+               ON CONFLICT (sha256) DO NOTHING""",
+            (digest, psycopg2.Binary(zlib.compress(body, 6)), len(body)),
+        )
+    return digest
+
+
+def _decompress(compression: str, data: bytes) -> bytes:
+    return zlib.decompress(data) if compression == "zlib" else data
+
+
 def archive_fetch(conn: Conn, run_id: str, outlet_id: str, purpose: str, page: RawPage, url_hash: str) -> int:
-    """Store one HTTP attempt (any outcome) with its bytes; returns fetch_id."""
-    keep_body = page.body if page.body else None
+    """Store one HTTP attempt (any outcome) and its body; returns fetch_id."""
+    digest = store_body(conn, page.body)
     with conn.cursor() as cur:
         cur.execute(
             """INSERT INTO raw.fetches (run_id, outlet_id, purpose, url, final_url, url_hash, outcome, status,
-                                        error, headers, body, body_bytes, content_type, redirects,
+                                        error, headers, body_sha256, body_bytes, content_type, redirects,
                                         elapsed_ms, fetched_at)
                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                RETURNING fetch_id""",
             (run_id, outlet_id, purpose, page.url, page.final_url, url_hash, page.outcome, page.status,
-             page.error, Json(page.headers), psycopg2.Binary(keep_body) if keep_body else None,
-             len(page.body), page.headers.get("content-type"), list(page.redirects),
-             page.elapsed_ms, page.fetched_at),
+             page.error, Json(page.headers), digest, len(page.body), page.headers.get("content-type"),
+             list(page.redirects), page.elapsed_ms, page.fetched_at),
         )
-        return int(cur.fetchone()[0])
+        fetch_id = int(cur.fetchone()[0])
+    if page.outcome == "ok" and (page.headers.get("etag") or page.headers.get("last-modified")):
+        save_validators(conn, url_hash, page.url, page.headers.get("etag"), page.headers.get("last-modified"))
+    return fetch_id
+
+
+def save_validators(conn: Conn, url_hash: str, url: str, etag: str | None, last_modified: str | None) -> None:
+    with conn.cursor() as cur:
+        cur.execute(
+            """INSERT INTO raw.url_validators (url_hash, url, etag, last_modified) VALUES (%s, %s, %s, %s)
+               ON CONFLICT (url_hash) DO UPDATE SET url = EXCLUDED.url, etag = EXCLUDED.etag,
+                 last_modified = EXCLUDED.last_modified, updated_at = now()""",
+            (url_hash, url, etag, last_modified),
+        )
+
+
+def validators_for(conn: Conn, url_hashes: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
+    """url_hash -> (etag, last_modified) for conditional GETs."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT url_hash, etag, last_modified FROM raw.url_validators WHERE url_hash = ANY(%s)",
+            (list(url_hashes),),
+        )
+        return {r[0]: (r[1], r[2]) for r in cur.fetchall()}
 
 
 def update_feed_status(conn: Conn, feed_url: str, outcome: str, item_count: int | None) -> None:
@@ -162,29 +203,48 @@ def upsert_discovered(conn: Conn, items: Iterable[tuple[str, FeedItem]]) -> int:
     return sum(1 for (inserted,) in result if inserted)
 
 
-def urls_to_fetch(conn: Conn, outlet_id: str, limit: int, since: datetime | None) -> list[tuple[str, str]]:
-    """(url_hash, url) of announced URLs not fetched yet (or failed fewer than MAX_FETCH_ATTEMPTS times)
-    whose article is not already stored; newest announcements first."""
+def urls_to_fetch(
+    conn: Conn, outlet_id: str, limit: int, since: datetime | None, refetch_window_days: int = 7
+) -> list[tuple[str, str, bool]]:
+    """(url_hash, url, is_refetch) to fetch now, newest announcements first:
+
+    - announced URLs never fetched, or failed fewer than MAX_FETCH_ATTEMPTS times, whose article is
+      not stored yet;
+    - re-fetches: URLs fetched before whose feed/sitemap now claims a modification after our last
+      fetch, while the article is at most `refetch_window_days` old (silent edits happen early).
+    """
     with conn.cursor() as cur:
         cur.execute(
-            """SELECT d.url_hash, d.url FROM core.discovered_urls d
-               WHERE d.outlet_id = %s
-                 AND (d.state = 'pending' OR (d.state = 'failed' AND d.attempts < %s))
-                 AND NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.url_hash = d.url_hash)
-                 AND (%s::timestamptz IS NULL OR d.feed_published_at IS NULL OR d.feed_published_at >= %s)
+            """SELECT d.url_hash, d.url, d.state = 'fetched' AS is_refetch FROM core.discovered_urls d
+               WHERE d.outlet_id = %(outlet)s
+                 AND (
+                   ((d.state = 'pending' OR (d.state = 'failed' AND d.attempts < %(max_attempts)s))
+                    AND NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.url_hash = d.url_hash))
+                   OR (d.state = 'fetched' AND d.feed_modified_at > d.last_fetched_at
+                       AND coalesce(d.feed_published_at, d.first_seen_at)
+                           >= now() - make_interval(days => %(window)s))
+                 )
+                 AND (%(since)s::timestamptz IS NULL OR d.feed_published_at IS NULL
+                      OR d.feed_published_at >= %(since)s)
                ORDER BY d.feed_published_at DESC NULLS LAST, d.first_seen_at
-               LIMIT %s""",
-            (outlet_id, MAX_FETCH_ATTEMPTS, since, since, limit),
+               LIMIT %(limit)s""",
+            {"outlet": outlet_id, "max_attempts": MAX_FETCH_ATTEMPTS, "since": since, "limit": limit,
+             "window": refetch_window_days},
         )
-        return [(r[0], r[1]) for r in cur.fetchall()]
+        return [(r[0], r[1], bool(r[2])) for r in cur.fetchall()]
 
 
-def mark_url_fetched(conn: Conn, url_hash: str, fetch_id: int, ok: bool) -> None:
+def mark_url_fetched(conn: Conn, url_hash: str, fetch_id: int, outcome: str) -> None:
+    """Record the attempt on the discovered URL. A 304 counts as a successful (re)fetch."""
+    good = outcome in ("ok", "not_modified")
     with conn.cursor() as cur:
         cur.execute(
-            """UPDATE core.discovered_urls SET state = %s, attempts = attempts + 1, last_fetch_id = %s
+            """UPDATE core.discovered_urls
+               SET state = CASE WHEN %s THEN 'fetched' WHEN state = 'fetched' THEN 'fetched' ELSE 'failed' END,
+                   attempts = attempts + 1, last_fetch_id = %s,
+                   last_fetched_at = CASE WHEN %s THEN now() ELSE last_fetched_at END
                WHERE url_hash = %s""",
-            ("fetched" if ok else "failed", fetch_id, url_hash),
+            (good, fetch_id, good, url_hash),
         )
 
 
@@ -202,12 +262,13 @@ def unprocessed_fetch_ids(conn: Conn) -> list[int]:
 def read_fetched_pages(conn: Conn, fetch_ids: Sequence[int]) -> list[FetchedPage]:
     with conn.cursor() as cur:
         cur.execute(
-            """SELECT fetch_id, outlet_id, url, final_url, body, content_type FROM raw.fetches
-               WHERE fetch_id = ANY(%s) ORDER BY fetch_id""",
+            """SELECT f.fetch_id, f.outlet_id, f.url, f.final_url, b.compression, b.data, f.content_type
+               FROM raw.fetches f LEFT JOIN raw.bodies b ON b.sha256 = f.body_sha256
+               WHERE f.fetch_id = ANY(%s) ORDER BY f.fetch_id""",
             (list(fetch_ids),),
         )
         return [
-            FetchedPage(r[0], r[1], r[2], r[3], bytes(r[4]) if r[4] is not None else b"", r[5])
+            FetchedPage(r[0], r[1], r[2], r[3], _decompress(r[4], bytes(r[5])) if r[5] is not None else b"", r[6])
             for r in cur.fetchall()
         ]
 
