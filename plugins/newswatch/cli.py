@@ -134,8 +134,11 @@ def _cmd_feeds(args: argparse.Namespace) -> int:
         return 2
     robots_txt = robots.body.decode("utf-8", "replace") if robots.ok else None
     proposed = autodiscover_feeds(home.body, home.final_url, robots_txt)
+    host = host_key(home.final_url)
+    # A first guess at an id ("dw.com" -> "dw"); a bare IP address gives a placeholder.
+    suggested = "new-outlet" if host.replace(".", "").isdigit() or ":" in host else host.split(".")[0]
     entry = {
-        "id": host_key(home.final_url).split(".")[0],
+        "id": suggested,
         "name": "TODO",
         "homepage": home.final_url,
         "country": "TODO",

@@ -165,6 +165,7 @@ def test_second_run_is_conditional(fresh_db: str, site: tuple[Site, Path]) -> No
     assert s.hits["/good/a2.html"] == hits_before["/good/a2.html"]  # not fetched again
 
     # The sitemap now says a2 changed after our fetch: re-fetched conditionally, 304 recorded.
+    time.sleep(1.1)  # sitemap times have one-second resolution
     s.feed_modified = format_datetime(datetime.now(UTC), usegmt=True)
     s.lastmod = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     third = jobs.new_run_id("t")
