@@ -29,6 +29,8 @@ import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import ftfy
+
 from newswatch.models import Article, ParagraphKind
 
 logger = logging.getLogger(__name__)
@@ -54,9 +56,11 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 #
 # The common failure is UTF-8 bytes decoded as windows-1252 (or latin-1): "“" (E2 80 9C) becomes
-# "â€œ". We undo it run by run, not on the whole text, because a page often mixes correctly decoded
-# characters with broken ones (a template in one encoding, a body pasted from another), and a
-# whole-text ``encode("cp1252")`` would fail on the first correct "“".
+# "â€œ"; UTF-8 read as windows-1251/1250 and text mis-decoded twice happen too. ftfy repairs these
+# line by line, including lines that mix correctly decoded characters with broken ones (a template
+# in one encoding, a body pasted from another). The run-by-run repair below is the second pass: it
+# catches short runs ftfy deliberately leaves alone, but only where the decoded run lands in a
+# plausible Unicode block.
 
 
 def _cp1252_byte_table() -> dict[str, int]:
@@ -102,6 +106,27 @@ _PLAUSIBLE_RANGES: tuple[tuple[int, int], ...] = (
     (0x1F000, 0x1FAFF),  # emoji
 )
 
+# ftfy, restricted to undoing wrong decodings: everything else it can "fix" is a change to what the
+# outlet published (curly quotes, "ﬁ" ligatures, full-width CJK forms, "&amp;" in HTML source,
+# line breaks, control characters) and is either kept or left to `normalise_text`.
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=False,
+    normalization="NFC",
+    explain=False,
+)
+
 # Sequences whose last byte was lost (replaced by U+FFFD) but are unambiguous in practice: a
 # right double quote is by far the most frequent character ending in the undefined byte 0x9D.
 _MOJIBAKE_LOSSY = {"â€\ufffd": "\u201d"}
@@ -120,23 +145,48 @@ def _fix_run(match: re.Match[str]) -> str:
     return decoded if _plausible(decoded) else run
 
 
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8-read-as-windows-1252 damage ("â€œ" → "“", "Ã©" → "é"), leaving good text alone.
-
-    Runs twice at most, which repairs text that was mis-decoded twice (seen on syndicated copy).
-    """
-    if not text:
-        return text
+def _fix_runs(text: str) -> str:
+    """The run-by-run UTF-8-as-windows-1252 repair, at most twice (text mis-decoded twice)."""
     for _ in range(2):
-        if not _MOJIBAKE_RE.search(text) and "â€\ufffd" not in text:
+        if not _MOJIBAKE_RE.search(text):
             break
         repaired = _MOJIBAKE_RE.sub(_fix_run, text)
-        for broken, fixed in _MOJIBAKE_LOSSY.items():
-            repaired = repaired.replace(broken, fixed)
         if repaired == text:
             break
         text = repaired
     return text
+
+
+def _has_mojibake(text: str) -> bool:
+    # Only lines with non-ASCII characters can hold mojibake; skipping the rest keeps ftfy's
+    # regex off the inline scripts and markup that make up most of a page.
+    text = "\n".join(line for line in text.splitlines() if not line.isascii())
+    if ftfy.is_bad(text) or any(broken in text for broken in _MOJIBAKE_LOSSY):
+        return True
+    return any(_fix_run(m) != m.group(0) for m in _MOJIBAKE_RE.finditer(text))
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo text decoded with the wrong code page upstream ("â€œ" → "“", "Ã©" → "é"); good text is kept.
+
+    Only text that shows mojibake (ftfy's ``is_bad`` or a UTF-8-as-windows-1252 sequence that
+    decodes to a plausible character) is touched: it goes through `ftfy.fix_text` with
+    `_FTFY_CONFIG` (encoding repair only — quotes, ligatures, character widths, line breaks, HTML
+    entities and control characters stay as they are; NFC), then through the run-by-run repair
+    below for what ftfy leaves (it is cautious with short runs such as "Nguyá»…n"). Text mis-decoded
+    twice (seen on syndicated copy) is repaired too. Correct text in any script is returned as is.
+    """
+    if not text or text.isascii() or not _has_mojibake(text):
+        return text
+    for broken, fixed in _MOJIBAKE_LOSSY.items():
+        text = text.replace(broken, fixed)
+    try:
+        text = ftfy.fix_text(text, _FTFY_CONFIG)
+    except Exception:  # ftfy is a heuristic library: never let it break ingestion
+        logger.warning(
+            "ftfy failed on %d characters; using the fallback repair only", len(text), exc_info=True
+        )
+    return _fix_runs(text)
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ binary junk or truncated HTML give an `Article` with no paragraphs and ``method 
 Steps, in order:
 
 1. **Decode** (`decode_html`): BOM, then the HTTP Content-Type charset, then ``<meta charset>`` /
-   ``http-equiv``, then detection; finally `repair_mojibake` on the decoded text.
+   ``http-equiv``, then detection — a declaration that does not decode the bytes, or gives
+   implausible text, falls through to the next; finally `repair_mojibake` on the decoded text.
 2. **Metadata** from structured data first — JSON-LD (``@graph`` and arrays, broken JSON tolerated),
    OpenGraph / ``article:*`` / Dublin Core / plain ``<meta>``, microdata (``itemprop``) — then
    ``<time datetime>``, visible text and the URL path. Published-date arbitration is
@@ -33,6 +34,7 @@ Known gap: `Article` has no field for "time zone assumed"; `parse_date` returns 
 from __future__ import annotations
 
 import codecs
+import functools
 import html as html_lib
 import itertools
 import json
@@ -81,6 +83,16 @@ EXTRACTOR_VERSION = "1.1.0"
 # ============================================================================================
 # Decoding
 # ============================================================================================
+# Every way of reading the bytes is judged by the text it produces, never by the bytes alone: a
+# single-byte code page decodes almost anything "cleanly", so a strict decode only rules a
+# candidate out. `_badness` scores the visible text of a candidate decoding (tags, scripts and
+# entities stripped) for the traces that wrong decodings leave — replacement and control
+# characters, symbols glued inside words ("Ð¡Ð»Ð¾", "bud¿et"), words mixing scripts, case flips
+# ("гОРОДСКОЙ": KOI8-R read as windows-1251), runs of accented letters ("Ãîðîäñêîé") or accents no
+# single language uses together ("námìstí": Czech read as windows-1252), half-width katakana, rare
+# hanzi, and CJK code pages whose text does not look like their language (Japanese without kana,
+# Chinese with them). Declared charsets are taken when their text scores well; detection ranks
+# charset_normalizer's proposals plus a fixed set of common web code pages by the same score.
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -89,51 +101,130 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
+_PRESCAN_BYTES = 8192  # where <meta charset> / http-equiv / the XML declaration are looked for
 _CT_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET_RE = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _XML_DECL_RE = re.compile(rb"^\s*<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.IGNORECASE)
-# WHATWG Encoding Standard: these labels mean windows-1252 on the web.
-_WEB_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "iso8859-15": "cp1252"}
-# Languages whose pages really are in cp1250 when undeclared; elsewhere detection's cp1250 guesses
-# on short Western pages are wrong (it picks cp1250 for "café crème", measured with
-# charset_normalizer 3.5).
-_CENTRAL_EUROPEAN_LANGS = {"pl", "cs", "sk", "hu", "sl", "hr", "ro", "bs", "sr", "sq"}
-_NON_LATIN_SCRIPTS = {
-    "Cyrillic", "Greek", "Arabic", "Hebrew", "Thai", "CJK", "Hiragana", "Katakana", "Hangul", "Devanagari",
-    "Armenian", "Georgian", "Bengali", "Tamil", "Ethiopic",
+# Web labels Python's codec registry does not know.
+_LABEL_ALIASES = {
+    "x-sjis": "cp932", "windows-31j": "cp932", "x-euc-jp": "euc_jp",
+    "x-gbk": "gb18030", "gb_2312-80": "gb18030", "windows-874": "cp874",
+    "x-mac-cyrillic": "mac_cyrillic", "x-mac-roman": "mac_roman",
+    "x-cp1250": "cp1250", "x-cp1251": "cp1251", "x-cp1252": "cp1252", "x-cp1253": "cp1253",
+    "unicode-1-1-utf-8": "utf-8", "x-unicode20utf8": "utf-8",
 }  # fmt: skip
+# WHATWG Encoding Standard: on the web these labels mean the superset code page (iso-8859-1 and
+# us-ascii are windows-1252, shift_jis is windows-31j, gb2312/gbk are gb18030, euc-kr is windows-949).
+_WEB_SUPERSETS = {
+    "iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
+    "tis-620": "cp874", "shift_jis": "cp932", "gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949",
+    "big5": "big5hkscs", "utf-8-sig": "utf-8",
+}  # fmt: skip
+# Languages whose pages are in windows-1250 when undeclared: detection prefers it on a tie.
+_CENTRAL_EUROPEAN_LANGS = {"pl", "cs", "sk", "hu", "sl", "hr", "ro", "bs", "sr", "sq"}
 _HTML_LANG_RE = re.compile(rb"<html[^>]*\slang\s*=\s*[\"']?([a-zA-Z]{2,3})", re.IGNORECASE)
+# Code pages tried on undeclared pages besides charset_normalizer's proposals (which it often
+# misses on short pages): the common legacy encodings of Western, Central European, Cyrillic,
+# Greek, Japanese, Chinese and Korean news sites.
+_DETECTION_CANDIDATES = (
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "koi8-r",
+    "cp1253",
+    "cp932",
+    "euc_jp",
+    "gb18030",
+    "big5hkscs",
+    "cp949",
+)
+# A declared charset is used when its text scores at most this many penalty points per non-ASCII
+# byte of visible text (correct text scores ~0; a wrong code page several tenths).
+_ACCEPTABLE_BADNESS = 0.05
+_SAMPLE_BYTES = 4096  # of non-ASCII words: plenty to tell code pages apart, cheap to score ~12 times
+_VISIBLE_WINDOW = 1 << 20  # pages can carry hundreds of KB of inline script before the article
+_VISIBLE_RE = re.compile(
+    rb"(?is)<(script|style|template|svg|noscript)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>|&#?\w{1,10};"
+)
+_NON_ASCII_WORD_RE = re.compile(rb"\S*[\x80-\xff]\S*")
+_ISO2022_JP_RE = re.compile(rb"\x1b\$[@B]|\x1b\(J")
+
+
+def _alphabet(common: str, rare: str = "") -> dict[str, float]:
+    """How much each letter counts as evidence for a language: 1 if common in it, 0.5 if rare."""
+    return {**dict.fromkeys(rare, 0.5), **dict.fromkeys(common, 1.0)}
+
+
+# Non-ASCII lowercase letters of the Latin-script languages a news page is likely to be in. Text
+# whose accented letters no single language explains was decoded with the wrong code page
+# ("námìstí", "proraèun": Czech and Croatian read as windows-1252).
+_LATIN_ALPHABETS = (
+    _alphabet("àâçéèêëîïôœùûü", rare="æÿ"),  # French
+    _alphabet("äöüßéèàçëêô"),  # German, with the usual French loans
+    _alphabet("áéíñóúüàèòïçªº"),  # Spanish, Catalan
+    _alphabet("áâãàçéêíóôõúªº"),  # Portuguese
+    _alphabet("àèéìíòóùú", rare="î"),  # Italian
+    _alphabet("éëïóöüèáúíô"),  # Dutch
+    _alphabet("æøåéäöüó"),  # Danish, Norwegian
+    _alphabet("åäöéü"),  # Swedish
+    _alphabet("äöåšž"),  # Finnish
+    _alphabet("áðéíóúýþæö"),  # Icelandic
+    _alphabet("ąćęłńóśźż"),  # Polish
+    _alphabet("áčďéěíňóřšťúůýž"),  # Czech
+    _alphabet("áäčďéíĺľňóôŕšťúýž"),  # Slovak
+    _alphabet("áéíóöőúüű"),  # Hungarian
+    _alphabet("ăâîșțşţ"),  # Romanian
+    _alphabet("čćđšžáéíóú"),  # Croatian, Serbian, Bosnian, Slovene
+    _alphabet("çë"),  # Albanian
+    _alphabet("çğıöşü", rare="âîû"),  # Turkish
+    _alphabet("äöõüšž"),  # Estonian
+    _alphabet("āčēģīķļņšūž"),  # Latvian
+    _alphabet("ąčęėįšųūž"),  # Lithuanian
+    _alphabet("áéíóúâêîôûŵŷ"),  # Irish, Welsh
+)
+# Cyrillic letters beyond the Russian alphabet, by language (Russian itself: none).
+_CYRILLIC_ALPHABETS = tuple(
+    _alphabet(letters) for letters in ("", "єіїґ", "іў", "ђјљњћџ", "ѓѕјљњќџѝ", "әғқңөұүһі")
+)  # ru, uk, be, sr, mk/bg, kk
+# Characters that do not sit between two letters in real text but are what mis-decoded bytes
+# look like there: "Ð¡Ð»Ð¾" (Cyrillic UTF-8 read as windows-1252), "przyjê³a" (Polish read as
+# windows-1252).
+_INWORD_SYMBOL_CATEGORIES = {"So", "Sk", "Sm", "Sc", "No", "Co"}
+_INWORD_SYMBOLS = set("¿¡§¶«»‹›†‡•‰¦¨¬¯´¸¤")
+_JAPANESE_CODECS = {
+    "cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004", "euc_jisx0213",
+}  # fmt: skip
+_CHINESE_CODECS = {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"}
+_KOREAN_CODECS = {"cp949", "euc_kr", "johab"}
+# Codecs whose bytes cannot be de-tagged as ASCII (or that have no strict failure mode worth
+# scoring): a strict decode is taken as is.
+_UNSCORED_CODECS = ("utf_16", "utf_32", "utf-16", "utf-32", "iso2022", "hz", "utf-7")
 
 
 def _codec_name(label: str | None) -> str | None:
-    """Normalise an encoding label to a Python codec name, or None when unknown."""
+    """Normalise an encoding label to a Python codec name (web supersets applied), or None."""
     if not label:
         return None
+    label = label.strip().strip("\"'").lower()
     try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
+        name = codecs.lookup(_LABEL_ALIASES.get(label, label)).name
     except LookupError:
         return None
-    return _WEB_ALIASES.get(name, name)
+    return _WEB_SUPERSETS.get(name, name)
 
 
 def _declared_encodings(data: bytes, content_type: str | None) -> list[str]:
+    """Charsets declared by the HTTP header, the XML declaration and ``<meta>``, in that order."""
     declared: list[str] = []
     if content_type and (m := _CT_CHARSET_RE.search(content_type)):
         declared.append(m.group(1))
-    head = data[:8192]
+    head = data[:_PRESCAN_BYTES]
     if m := _XML_DECL_RE.search(head):
         declared.append(m.group(1).decode("ascii", "replace"))
     if m := _META_CHARSET_RE.search(head):
         declared.append(m.group(1).decode("ascii", "replace"))
     names = [_codec_name(label) for label in declared]
     return list(dict.fromkeys(n for n in names if n))
-
-
-def _is_single_byte(encoding: str) -> bool:
-    """True for code pages with one character per byte (windows-125x, iso-8859-x, koi8-r, …)."""
-    if codecs.lookup(encoding).name.startswith("utf"):
-        return False  # UTF-8 with errors="replace" also yields one character per invalid byte
-    return len(bytes(range(256)).decode(encoding, errors="replace")) == 256
 
 
 def _is_utf8_with_non_ascii(data: bytes) -> bool:
@@ -144,58 +235,299 @@ def _is_utf8_with_non_ascii(data: bytes) -> bool:
     return not data.isascii()
 
 
-def _detect_encoding(data: bytes) -> str:
-    """Encoding of undeclared, non-UTF-8 bytes: charset_normalizer, biased to cp1252 for Latin text.
+def _looks_utf16(data: bytes) -> str | None:
+    """utf-16-le/-be for BOM-less UTF-16 (mostly-ASCII markup leaves every other byte NUL)."""
+    head = data[:4096]
+    if len(head) < 64:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd > 0.4 * len(head) / 2 and even < 0.05 * len(head) / 2:
+        return "utf-16-le"
+    if even > 0.4 * len(head) / 2 and odd < 0.05 * len(head) / 2:
+        return "utf-16-be"
+    return None
 
-    Detection is trusted when it finds a non-Latin script (Cyrillic cp1251, Greek, …). For Latin
-    text its guesses among the many Latin code pages are unreliable on short pages (cp1250 or cp775
-    for "Café “quoted” — naïve"), and windows-1252 is by far the most common undeclared encoding.
+
+def _visible_sample(data: bytes) -> bytes:
+    """The words of the visible text that contain non-ASCII bytes (at most `_SAMPLE_BYTES`).
+
+    ASCII-compatible encodings only: "<" and ">" never occur inside a multi-byte character of
+    Shift-JIS, EUC, GB18030 or Big5, nor does whitespace.
     """
-    best = charset_normalizer.from_bytes(data).best()
-    guess = _codec_name(best.encoding) if best else None
-    non_latin = bool(best and any(a.split()[0] in _NON_LATIN_SCRIPTS for a in best.alphabets))
-    if not non_latin:
-        lang = _HTML_LANG_RE.search(data[:8192])
-        central = bool(lang and lang.group(1).decode("ascii").lower() in _CENTRAL_EUROPEAN_LANGS)
-        if guess and central:
-            return guess
-        try:
-            data.decode("cp1252")
-        except UnicodeDecodeError:
-            return guess or "cp1252"
-        return "cp1252"
-    return guess
+    visible = _VISIBLE_RE.sub(b" ", data[:_VISIBLE_WINDOW])
+    words: list[bytes] = []
+    size = 0
+    for m in _NON_ASCII_WORD_RE.finditer(visible):
+        words.append(m.group(0))
+        size += len(m.group(0)) + 1
+        if size >= _SAMPLE_BYTES:
+            break
+    if not words:  # non-ASCII only inside tags (attributes, scripts): judge those instead
+        words = [m.group(0) for m in itertools.islice(_NON_ASCII_WORD_RE.finditer(data), 2000)]
+    return b" ".join(words)[:_SAMPLE_BYTES]
+
+
+_SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x0000, 0x024F, "latin"), (0x0370, 0x03FF, "greek"), (0x0400, 0x052F, "cyrillic"),
+    (0x0590, 0x05FF, "hebrew"), (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"),
+    (0x0E00, 0x0E7F, "thai"), (0x1100, 0x11FF, "hangul"), (0x1E00, 0x1EFF, "latin"),
+    (0x1F00, 0x1FFF, "greek"), (0x3040, 0x30FF, "kana"), (0x3100, 0x312F, "bopomofo"),
+    (0x3130, 0x318F, "jamo"), (0x31A0, 0x31BF, "bopomofo"), (0x31F0, 0x31FF, "kana"),
+    (0x3400, 0x9FFF, "han"), (0xAC00, 0xD7AF, "hangul"), (0xF900, 0xFAFF, "han"),
+    (0xFF66, 0xFF9F, "halfwidth-kana"), (0x20000, 0x3FFFF, "han"),
+)  # fmt: skip
+# Scripts that legitimately share a word: Japanese mixes kanji and kana, and Latin letters are
+# glued to CJK text ("WTO会议") — but Cyrillic, Greek, Hebrew, Arabic or Thai never share a run of
+# letters with another script.
+_SCRIPT_FAMILY = {
+    "kana": "cjk", "han": "cjk", "hangul": "cjk", "jamo": "cjk", "halfwidth-kana": "cjk", "bopomofo": "cjk",
+}  # fmt: skip
+# Letters that are never, or almost never, in running news text (penalty points each): half-width
+# katakana, bopomofo and isolated hangul jamo are what GB18030 or EUC-JP text read as Shift-JIS,
+# Big5 or windows-949 looks like.
+_ODD_SCRIPTS = {"halfwidth-kana": 2.0, "bopomofo": 1.0, "jamo": 1.0}
+
+
+@functools.lru_cache(maxsize=1024)
+def _script(ch: str) -> str:
+    cp = ord(ch)
+    for lo, hi, name in _SCRIPT_RANGES:
+        if lo <= cp <= hi:
+            return name
+    return "other"
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_rare_cjk(ch: str, encoding: str) -> bool:
+    """A hanzi outside GB2312 / Big5 level 1, or a hangul syllable outside KS X 1001.
+
+    Real Chinese and Korean text hardly uses them; Shift-JIS or EUC-JP bytes read as GB18030,
+    Big5 or windows-949 produce little else.
+    """
+    try:
+        if encoding in _KOREAN_CODECS:
+            return _script(ch) == "hangul" and len(ch.encode("euc_kr")) != 2
+        if _script(ch) != "han":
+            return False
+        if encoding.startswith(("gb", "hz")):
+            ch.encode("gb2312")
+            return False
+        if encoding in _CHINESE_CODECS:
+            return not b"\xa4\x40" <= ch.encode("big5") <= b"\xc6\x7e"
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _is_ascii_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _is_symbol(ch: str, cat: str) -> bool:
+    return not ch.isascii() and (cat in _INWORD_SYMBOL_CATEGORIES or ch in _INWORD_SYMBOLS)
+
+
+@dataclass
+class _Tally:
+    """What `_badness` counts over the words of one candidate decoding."""
+
+    points: float = 0.0
+    upper: int = 0
+    lower: int = 0
+    latin_accented: dict[str, int] = field(default_factory=dict)
+    cyrillic_extra: dict[str, int] = field(default_factory=dict)
+    scripts: dict[str, int] = field(default_factory=dict)
+
+
+def _mixes_scripts(families: set[str]) -> bool:
+    families.discard("other")
+    return len(families) > 1 and families != {"latin", "cjk"}
+
+
+def _score_word(word: str, tally: _Tally, encoding: str) -> None:
+    families: set[str] = set()  # of the current run of letters
+    letters = accented = 0
+    prev_lower = prev_symbol = False
+    last = len(word) - 1
+    for i, ch in enumerate(word):
+        cat = unicodedata.category(ch)
+        if cat[0] != "L":
+            prev_lower = False
+            if cat != "Mn" and families:
+                if _mixes_scripts(families):
+                    tally.points += 2  # "Ѓ@Ќ‘", "Fuίgδnger": scripts mixed in one run of letters
+                families = set()
+            symbol = _is_symbol(ch, cat)
+            if ch == "\ufffd" or cat in ("Cc", "Co", "Cs"):
+                tally.points += 3
+            elif cat == "Mn" and (
+                i == 0 or not (word[i - 1].isalpha() or unicodedata.category(word[i - 1]) == "Mn")
+            ):
+                tally.points += 2  # a combining mark on nothing
+            elif 0x2500 <= ord(ch) <= 0x259F:
+                tally.points += 1  # box drawing: Cyrillic read as cp866 / cp437
+            elif symbol and 0 < i < last and word[i - 1].isalpha() and word[i + 1].isalpha():
+                tally.points += 2  # "Ð¡Ð»Ð¾", "bud¿et": a symbol inside a word
+            elif symbol and prev_symbol:
+                tally.points += 1  # "¤¦§": runs of symbols
+            prev_symbol = symbol
+            continue
+        prev_symbol = False
+        letters += 1
+        if ch.isascii():
+            families.add("latin")
+            prev_lower = cat == "Ll"
+            continue
+        script = _script(ch)
+        tally.scripts[script] = tally.scripts.get(script, 0) + 1
+        families.add(_SCRIPT_FAMILY.get(script, script))
+        if script == "latin":
+            accented += 1
+            low = ch.lower()
+            tally.latin_accented[low] = tally.latin_accented.get(low, 0) + 1
+        elif script == "cyrillic" and not ("а" <= (low := ch.lower()) <= "я" or low == "ё"):
+            tally.cyrillic_extra[low] = tally.cyrillic_extra.get(low, 0) + 1
+        elif script in ("han", "hangul"):
+            if _is_rare_cjk(ch, encoding):
+                tally.points += 0.5
+            if 0 < i < last and _is_ascii_letter(word[i - 1]) and _is_ascii_letter(word[i + 1]):
+                tally.points += 2  # "przyj阾a": a hanzi inside a Latin word
+        if (ch == "ς" and i < last and word[i + 1].isalpha()) or (i == 0 and ch in "ъыьЪЫЬ"):
+            tally.points += 1  # Greek final sigma inside a word, a Russian word starting with "ы"
+        if cat == "Lu":
+            tally.upper += 1
+            if prev_lower:
+                tally.points += 1  # "гОРОДСКОЙ": case flips inside a word
+        elif cat == "Ll":
+            tally.lower += 1
+        prev_lower = cat == "Ll"
+    if _mixes_scripts(families):
+        tally.points += 2
+    if letters >= 4 and accented >= 0.8 * letters:
+        tally.points += accented  # "Ãîðîäñêîé": a word of accented letters
+
+
+def _unexplained(letters: dict[str, int], alphabets: tuple[dict[str, float], ...]) -> float:
+    """Occurrences of `letters` the best-fitting alphabet does not account for."""
+    if not letters:
+        return 0.0
+    explained = max(sum(n * abc.get(ch, 0.0) for ch, n in letters.items()) for abc in alphabets)
+    return sum(letters.values()) - explained
+
+
+def _badness(sample: bytes, encoding: str) -> float:
+    """Penalty points per non-ASCII byte for `sample` read as `encoding` (0.0 looks right)."""
+    non_ascii = sum(1 for b in sample if b >= 0x80)
+    if not non_ascii:
+        return 0.0
+    try:
+        text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
+    except (LookupError, ValueError):
+        return float("inf")
+    tally = _Tally()
+    for word in text.split():
+        _score_word(word, tally, encoding)
+    if tally.upper + tally.lower >= 10 and tally.upper > tally.lower:
+        tally.points += tally.upper - tally.lower  # mostly capitals: KOI8-R read as windows-1251
+    # "námìstí", "ќљњ": letters no single language uses together
+    tally.points += _unexplained(tally.latin_accented, _LATIN_ALPHABETS)
+    tally.points += _unexplained(tally.cyrillic_extra, _CYRILLIC_ALPHABETS)
+    scripts = tally.scripts
+    tally.points += sum(weight * scripts.get(script, 0) for script, weight in _ODD_SCRIPTS.items())
+    cjk = scripts.get("han", 0) + scripts.get("kana", 0) + scripts.get("hangul", 0)
+    if cjk >= 20:  # Japanese prose is 40-60% kana, Chinese has none, Korean is mostly hangul
+        kana, hangul = scripts.get("kana", 0), scripts.get("hangul", 0)
+        if encoding in _JAPANESE_CODECS:
+            tally.points += max(0.0, 0.2 * cjk - kana) * 1.5
+        elif (encoding in _CHINESE_CODECS and (kana > 0.05 * cjk or hangul > 0.05 * cjk)) or (
+            encoding in _KOREAN_CODECS and hangul < 0.7 * cjk
+        ):
+            tally.points += 0.5 * cjk
+    return tally.points / non_ascii
+
+
+def _detect_encoding(data: bytes, sample: bytes, preferred: Iterable[str] = ()) -> str:
+    """Encoding of undeclared (or wrongly declared) non-UTF-8 bytes: the best-scoring candidate.
+
+    Candidates are `preferred` (rejected declarations), windows-1252 (the web's default, which
+    also wins ties: charset_normalizer guesses cp1250 or cp775 for short Western pages), what
+    charset_normalizer proposes for `sample` (the non-ASCII words of the visible text) and
+    `_DETECTION_CANDIDATES`.
+    """
+    lang = _HTML_LANG_RE.search(data[:_PRESCAN_BYTES])
+    central = bool(lang and lang.group(1).decode("ascii").lower() in _CENTRAL_EUROPEAN_LANGS)
+    proposed = [m.encoding for m in charset_normalizer.from_bytes(sample or data[:_SAMPLE_BYTES])]
+    candidates = [*preferred, *(["cp1250"] if central else []), "cp1252", *proposed, *_DETECTION_CANDIDATES]
+    names = list(
+        dict.fromkeys(n for n in map(_codec_name, candidates) if n and not n.startswith(_UNSCORED_CODECS))
+    )
+    scored = sorted((_badness(sample, name), rank, name) for rank, name in enumerate(names))
+    logger.debug("encoding candidates: %s", [(name, round(score, 3)) for score, _, name in scored[:5]])
+    return scored[0][2]
+
+
+def _decoded(text: str, encoding: str) -> tuple[str, str]:
+    return repair_mojibake(text.replace("\x00", "")), encoding
 
 
 def decode_html(data: bytes | str, content_type: str | None = None) -> tuple[str, str]:
     """Decode page bytes to text, returning ``(text, encoding used)``; never raises.
 
-    Order: BOM; declared charsets (HTTP header, XML declaration, ``<meta>``) that decode cleanly —
-    except that bytes which are valid UTF-8 *and* declared as a single-byte Latin charset are read
-    as UTF-8 (a mislabelled template is far more common than cp1252 text that happens to be valid
-    UTF-8); plain UTF-8; detection. Mojibake is repaired afterwards and NUL bytes dropped.
+    Order: BOM; declared charsets (HTTP header, XML declaration, ``<meta>``) that decode the bytes
+    strictly *and* give plausible text (`_badness`) — bytes that are valid UTF-8 with non-ASCII
+    characters are read as UTF-8 whatever the declaration (a mislabelled template is far more
+    common than legacy text that happens to be valid UTF-8); plain UTF-8; detection. Mojibake is
+    repaired afterwards and NUL bytes dropped.
     """
     if isinstance(data, str):
-        return repair_mojibake(data.replace("\x00", "")), "str"
+        return _decoded(data, "str")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = data[len(bom) :].decode(encoding, errors="replace")
-            return repair_mojibake(text.replace("\x00", "")), encoding
-    for encoding in _declared_encodings(data, content_type):
-        if _is_single_byte(encoding) and _is_utf8_with_non_ascii(data):
-            encoding = "utf-8"
+            return _decoded(data[len(bom) :].decode(encoding, errors="replace"), encoding)
+    try:
+        return _decode_bytes(data, content_type)
+    except Exception:  # never raise: detection libraries and codecs have failure modes of their own
+        logger.warning("decoding failed; reading the page as UTF-8 with replacements", exc_info=True)
+        return _decoded(data.decode("utf-8", errors="replace"), "utf-8")
+
+
+def _decode_bytes(data: bytes, content_type: str | None) -> tuple[str, str]:
+    utf8 = _is_utf8_with_non_ascii(data)
+    sample: bytes | None = None
+    rejected: list[str] = []
+    for declared in _declared_encodings(data, content_type):
+        unscored = declared.startswith(_UNSCORED_CODECS)
+        if (
+            unscored
+            and declared.startswith(("utf_16", "utf_32", "utf-16", "utf-32"))
+            and b"\x00" not in data[:1024]
+        ):
+            continue  # WHATWG: a UTF-16 label on ASCII-compatible bytes means UTF-8
+        encoding = "utf-8" if utf8 and not unscored else declared
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             logger.debug("declared encoding %s does not decode the page", encoding)
             continue
-        return repair_mojibake(text.replace("\x00", "")), encoding
-    try:
-        text, encoding = data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        encoding = _detect_encoding(data)
-        text = data.decode(encoding, errors="replace")
-    return repair_mojibake(text.replace("\x00", "")), encoding
+        if encoding == "utf-8" or unscored:
+            return _decoded(text, encoding)
+        if sample is None:
+            sample = _visible_sample(data)
+        if _badness(sample, encoding) <= _ACCEPTABLE_BADNESS:
+            return _decoded(text, encoding)
+        logger.debug("declared encoding %s gives implausible text", encoding)
+        rejected.append(encoding)
+    if utf8 or data.isascii():
+        if not _ISO2022_JP_RE.search(data):
+            return _decoded(data.decode("utf-8"), "utf-8")
+        try:
+            return _decoded(data.decode("iso2022_jp"), "iso2022_jp")
+        except UnicodeDecodeError:
+            return _decoded(data.decode("utf-8"), "utf-8")
+    if encoding := _looks_utf16(data):
+        return _decoded(data.decode(encoding, errors="replace"), encoding)
+    encoding = _detect_encoding(data, _visible_sample(data) if sample is None else sample, rejected)
+    return _decoded(data.decode(encoding, errors="replace"), encoding)
 
 
 # ============================================================================================
