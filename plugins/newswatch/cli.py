@@ -50,6 +50,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 1 if summary["failed_outlets"] and not summary["outlets"] else 0
 
 
+def _cmd_reprocess(args: argparse.Namespace) -> int:
+    from newswatch import db, jobs
+
+    db.migrate()
+    progress = (lambda msg: print(f"  {msg}", file=sys.stderr, flush=True)) if not args.quiet else (lambda _m: None)
+    summary = jobs.reprocess(
+        outlet_id=args.outlet, since=_parse_date(args.since) if args.since else None,
+        until=_parse_date(args.until) if args.until else None, sources_file=args.sources, progress=progress,
+    )
+    print(json.dumps(summary, indent=2, default=str))
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from newswatch.demo import run_demo
 
@@ -64,9 +77,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(_args: argparse.Namespace) -> int:
-    from newswatch import db, report
-
     import psycopg2.errors
+
+    from newswatch import db, report
 
     with db.transaction() as conn:
         try:
@@ -172,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--dry-run", action="store_true", help="discover only; write nothing")
     p_run.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p_run.set_defaults(func=_cmd_run)
+
+    p_re = sub.add_parser("reprocess", help="re-run extraction and everything downstream from the raw archive")
+    p_re.add_argument("--outlet", help="only this outlet id")
+    p_re.add_argument("--since", help="articles published on or after this ISO date")
+    p_re.add_argument("--until", help="articles published before this ISO date")
+    p_re.add_argument("--sources", help="sources file (for per-outlet extraction hints)")
+    p_re.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p_re.set_defaults(func=_cmd_reprocess)
 
     p_demo = sub.add_parser("demo", help="run the ingest DAG through Airflow on the bundled demo outlets")
     p_demo.add_argument("--keep", action="store_true", help="keep the previous demo database instead of recreating it")

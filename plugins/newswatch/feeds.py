@@ -495,6 +495,9 @@ def _parse_json_feed(data: bytes, feed_url: str, outlet_id: str) -> ParsedFeed:
 # --- parse_feed ------------------------------------------------------------------------------
 
 
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+
+
 def parse_feed(data: bytes, feed_url: str, outlet_id: str, kind: FeedKind = "auto") -> ParsedFeed:
     """Parse one feed or sitemap document; never raises (problems go to ``error``).
 
@@ -522,6 +525,11 @@ def _parse_feed(data: bytes, feed_url: str, outlet_id: str, kind: FeedKind) -> P
     if root in ("urlset", "sitemapindex"):
         return _parse_sitemap(stream, feed_url, outlet_id, root)
     body = stream.read()
+    if _ENTITY_DECLARATION.search(body):
+        # feedparser only neutralises <!ENTITY at the start of a line; a one-line prolog gets expanded
+        # by expat ("billion laughs": seconds and gigabytes). No real feed needs its own entities.
+        return ParsedFeed(items=[], child_sitemaps=[], kind="unknown",
+                          error="malformed: the document declares its own XML entities (entity-expansion attack?); refused")
     if root == "json":
         return _parse_json_feed(body, feed_url, outlet_id)
     if root == "html":

@@ -213,7 +213,8 @@ def process_batch(
         pages = store.read_fetched_pages(conn, fetch_ids)
         hashes = store.fetch_url_hashes(conn, fetch_ids)
         feed_dates = store.feed_dates_for(conn, list(hashes.values()))
-    processed, failures = process_pages(pages, outlets)
+        history = {o: store.recent_outlet_bodies(conn, o) for o in sorted({p.outlet_id for p in pages})}
+    processed, failures = process_pages(pages, outlets, history)
     payloads = []
     for item in processed:
         feed_date = feed_dates.get(hashes.get(item.raw_fetch_id or -1, ""))
@@ -309,6 +310,53 @@ def check_quality(run_id: str) -> dict[str, int]:
     return {"checks_passed": len(store.QUALITY_CHECKS), **{k.split(".")[1]: v for k, v in counts.items()}}
 
 
+def mark_for_reprocessing(
+    run_id: str, *, outlet_id: str | None = None, since: datetime | None = None, until: datetime | None = None,
+    params: dict[str, Any] | None = None, trigger: str = "airflow",
+) -> int:
+    """Queue stored articles (by outlet and/or publication-date range) for extraction and
+    everything downstream again, from the raw archive — nothing is fetched."""
+    with db.transaction() as conn:
+        store.start_run(conn, run_id, trigger, params or {})
+        count = store.mark_for_reprocessing(conn, outlet_id, since, until)
+        store.record_run_counts(conn, run_id, "reprocess", {"queued": count})
+    log.info("run %s: %d archived pages queued for re-processing", run_id, count)
+    return count
+
+
+def reprocess(
+    *, outlet_id: str | None = None, since: datetime | None = None, until: datetime | None = None,
+    sources_file: str | Path | None = None, progress: Progress = _noop, run_id: str | None = None,
+) -> dict[str, Any]:
+    """The `reprocess_articles` DAG's task graph, in this process (`newswatch reprocess`)."""
+    run_id = run_id or new_run_id("reprocess")
+    params = {"outlet": outlet_id, "since": since.isoformat() if since else None,
+              "until": until.isoformat() if until else None}
+    summary: dict[str, Any] = {"run_id": run_id}
+    summary["queued"] = mark_for_reprocessing(run_id, outlet_id=outlet_id, since=since, until=until,
+                                              params=params, trigger="cli")
+    _process_load_report(run_id, sources_file, progress, summary)
+    return summary
+
+
+def _process_load_report(
+    run_id: str, sources_file: str | Path | None, progress: Progress, summary: dict[str, Any]
+) -> None:
+    batches = plan_batches(run_id)
+    totals: dict[str, int] = {}
+    for i, batch in enumerate(batches, 1):
+        progress(f"[process {i}/{len(batches)}] {len(batch)} pages")
+        for key, value in process_batch(batch, run_id, sources_file=sources_file).items():
+            totals[key] = totals.get(key, 0) + value
+    summary["process"] = totals
+    progress("[load]")
+    summary["load"] = load_staged(run_id)
+    progress("[stories]")
+    summary["stories"] = refresh_reporting(run_id)
+    progress("[quality]")
+    summary["quality"] = check_quality(run_id)
+
+
 # --------------------------------------------------------------------------- the whole run (CLI)
 
 
@@ -341,17 +389,5 @@ def run_pipeline(
             summary["failed_outlets"][outlet_id] = str(exc)
     if dry_run:
         return summary
-    batches = plan_batches(run_id)
-    totals: dict[str, int] = {}
-    for i, batch in enumerate(batches, 1):
-        progress(f"[process {i}/{len(batches)}] {len(batch)} pages")
-        for key, value in process_batch(batch, run_id, sources_file=sources_file).items():
-            totals[key] = totals.get(key, 0) + value
-    summary["process"] = totals
-    progress("[load]")
-    summary["load"] = load_staged(run_id)
-    progress("[stories]")
-    summary["stories"] = refresh_reporting(run_id)
-    progress("[quality]")
-    summary["quality"] = check_quality(run_id)
+    _process_load_report(run_id, sources_file, progress, summary)
     return summary

@@ -10,11 +10,13 @@ cannot sink its batch.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from newswatch import clean, entities, extract, quotes, urls
+from newswatch.boilerplate import learn_boilerplate
 from newswatch.models import Article, Mention, Outlet, ProcessedArticle, Quote
 
 log = logging.getLogger(__name__)
@@ -56,28 +58,54 @@ def choose_canonical_url(article: Article, final_url: str) -> str:
     return candidate if urls.host_key(candidate) == urls.host_key(fetched) else fetched
 
 
-def _extract_and_clean(page: FetchedPage, outlet: Outlet | None) -> Article:
+def _extract(page: FetchedPage, outlet: Outlet | None) -> Article:
     hints = outlet.hints if outlet else None
     name = outlet.name if outlet else None  # never an author; alone on a line, an editorial insertion
-    article = extract.extract_article(
+    return extract.extract_article(
         page.body, url=page.final_url, hints=hints, content_type=page.content_type, outlet_name=name
     )
-    drop = hints.drop_phrases if hints else ()
-    return clean.clean_article(article, drop_phrases=drop, outlet_name=name)
+
+
+def _clean(article: Article, outlet: Outlet | None, boilerplate_hashes: frozenset[str]) -> Article:
+    drop = outlet.hints.drop_phrases if outlet and outlet.hints else ()
+    return clean.clean_article(
+        article, drop_phrases=drop, boilerplate_hashes=boilerplate_hashes, outlet_name=outlet.name if outlet else None
+    )
+
+
+def _outlet_boilerplate(
+    extracted: list[tuple[FetchedPage, Article]], history: Mapping[str, Sequence[str]]
+) -> dict[str, frozenset[str]]:
+    """Per outlet: lines repeated across its recent stored articles and this batch."""
+    by_outlet: dict[str, list[list[str]]] = {}
+    for outlet_id, bodies in history.items():
+        by_outlet.setdefault(outlet_id, []).extend(body.split("\n\n") for body in bodies)
+    for page, article in extracted:
+        by_outlet.setdefault(page.outlet_id, []).append(article.paragraphs)
+    return {outlet_id: learn_boilerplate(articles) for outlet_id, articles in by_outlet.items()}
 
 
 def process_pages(
-    pages: list[FetchedPage], outlets: dict[str, Outlet]
+    pages: list[FetchedPage],
+    outlets: dict[str, Outlet],
+    history: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[list[ProcessedArticle], list[PageFailure]]:
-    """Extract, clean, find entities and quotes for a batch of pages."""
-    done: list[tuple[FetchedPage, Article]] = []
+    """Extract, clean, find entities and quotes for a batch of pages.
+
+    `history` gives, per outlet, the bodies of its recent stored articles, from which (with the
+    batch itself) the outlet's repeated boilerplate lines are learned."""
+    extracted: list[tuple[FetchedPage, Article]] = []
     failures: list[PageFailure] = []
     for page in pages:
         try:
-            article = _extract_and_clean(page, outlets.get(page.outlet_id))
+            extracted.append((page, _extract(page, outlets.get(page.outlet_id))))
         except (ValueError, LookupError, TypeError) as exc:  # parser bugs on hostile markup
             failures.append(PageFailure(page.fetch_id, page.outlet_id, page.url, "extract", "extract_error", repr(exc)))
-            continue
+    boilerplate = _outlet_boilerplate(extracted, history or {})
+    done: list[tuple[FetchedPage, Article]] = []
+    for page, raw_article in extracted:
+        outlet = outlets.get(page.outlet_id)
+        article = _clean(raw_article, outlet, boilerplate.get(page.outlet_id, frozenset()))
         if not article.paragraphs:
             failures.append(
                 PageFailure(page.fetch_id, page.outlet_id, page.url, "extract", "empty_body", "no article text found")

@@ -337,6 +337,7 @@ def upsert_article(conn: Conn, item: ProcessedArticle, run_id: str) -> tuple[int
     """Insert or update one article by url_hash; returns (article_id, inserted)."""
     a = item.article
     body = a.body
+    keep_previous_version(conn, item.url_hash, item.raw_fetch_id, _body_hash(body))
     with conn.cursor() as cur:
         cur.execute(
             """INSERT INTO core.articles (url_hash, url, canonical_url, outlet_id, fetch_id, title, subtitle, authors,
@@ -364,6 +365,51 @@ def upsert_article(conn: Conn, item: ProcessedArticle, run_id: str) -> tuple[int
         )
         article_id, inserted = cur.fetchone()
     return int(article_id), bool(inserted)
+
+
+def keep_previous_version(conn: Conn, url_hash: str, new_fetch_id: int | None, new_body_hash: str) -> bool:
+    """Before an article is overwritten by a *new fetch* with a different body, keep the old text.
+
+    Re-processing the same fetch (a new extractor version) is not an edit and keeps no version."""
+    with conn.cursor() as cur:
+        cur.execute(
+            """INSERT INTO core.article_versions (article_id, fetch_id, title, body, body_hash, modified_at,
+                                                 extractor_version, valid_from, replaced_by_fetch_id)
+               SELECT article_id, fetch_id, title, body, body_hash, modified_at, extractor_version, loaded_at, %s
+               FROM core.articles
+               WHERE url_hash = %s AND body_hash <> %s AND fetch_id IS DISTINCT FROM %s""",
+            (new_fetch_id, url_hash, new_body_hash, new_fetch_id),
+        )
+        return cur.rowcount > 0
+
+
+def recent_outlet_bodies(conn: Conn, outlet_id: str, limit: int = 200) -> list[str]:
+    """Bodies of the outlet's most recently loaded articles (to learn its repeated lines)."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT body FROM core.articles WHERE outlet_id = %s ORDER BY loaded_at DESC LIMIT %s",
+            (outlet_id, limit),
+        )
+        return [r[0] for r in cur.fetchall()]
+
+
+def mark_for_reprocessing(
+    conn: Conn, outlet_id: str | None, since: datetime | None, until: datetime | None
+) -> int:
+    """Queue the archived pages behind matching articles for processing again (no fetching).
+
+    Articles match by outlet and by publication time (fetch time when the date is unknown)."""
+    with conn.cursor() as cur:
+        cur.execute(
+            """UPDATE raw.fetches f SET processed_at = NULL, process_outcome = NULL
+               FROM core.articles a
+               WHERE a.fetch_id = f.fetch_id
+                 AND (%(outlet)s::text IS NULL OR a.outlet_id = %(outlet)s)
+                 AND (%(since)s::timestamptz IS NULL OR coalesce(a.published_at, f.fetched_at) >= %(since)s)
+                 AND (%(until)s::timestamptz IS NULL OR coalesce(a.published_at, f.fetched_at) < %(until)s)""",
+            {"outlet": outlet_id, "since": since, "until": until},
+        )
+        return cur.rowcount
 
 
 def ensure_entities(conn: Conn, names: dict[str, tuple[str, str]]) -> dict[str, int]:

@@ -75,3 +75,16 @@ def test_dag_files_do_no_work_at_import() -> None:
     source = (DAGS / "ingest_articles.py").read_text()
     top_level = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
     assert all("newswatch" not in line for line in top_level), "import newswatch inside tasks only"
+
+
+def test_reprocess_dag_is_manual_with_validated_params(dagbag) -> None:
+    from airflow.sdk.exceptions import ParamValidationError
+
+    dag = dagbag.dags["reprocess_articles"]
+    assert dag.timetable.__class__.__name__ == "NullTimetable"
+    assert dag.params.validate() == {"outlet": None, "since": None, "until": None}
+    assert dag.params.get_param("outlet").resolve("dw-english") == "dw-english"
+    with pytest.raises(ParamValidationError):
+        dag.params.get_param("since").resolve("last week")
+    ids = {t.task_id for t in dag.tasks}
+    assert {"select_articles", "plan_batches", "process_batch", "load_staged", "check_quality"} <= ids

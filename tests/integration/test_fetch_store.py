@@ -8,13 +8,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from newswatch import db, jobs
 from newswatch.errors import OutletFailureError
 from newswatch.politeness import PgHostGate
@@ -35,6 +34,7 @@ class Site:
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
         self.feed_modified = "Mon, 09 Mar 2026 10:00:00 GMT"
+        self.edition = ""  # appended to every article: a silent edit when it changes
         self.lastmod = "2026-03-09T10:00:00Z"
         site = self
 
@@ -76,10 +76,14 @@ class Site:
             return self.send(h, 200, xml.encode(), "application/xml", {"Last-Modified": self.feed_modified})
         if path.startswith("/good/a") or path == "/good/dup.html":
             n = path[7] if path.startswith("/good/a") else "1"  # dup.html has a1's exact bytes
-            etag = f'"a{n}"'
+            etag = f'"a{n}{len(self.edition)}"'
             if h.headers.get("If-None-Match") == etag:
                 return self.send(h, 304, b"", "text/html")
             body = ARTICLE.format(n=n, title=f"Cranes for Fictonia, part {n}").encode()
+            if self.edition:  # worded differently per article, or it would be learned as boilerplate
+                names = {"1": "Adler", "2": "Brook", "3": "Crane", "4": "Dune"}
+                edit = f"<p>{self.edition} Ask {names.get(n, 'Adler')} for details.</p>"
+                body = body.replace(b"</article>", edit.encode() + b"</article>")
             return self.send(h, 200, body, "text/html; charset=utf-8", {"ETag": etag})
         if path == "/broken/sitemap.xml":
             urls = "".join(f"<url><loc>{self.base}/broken/p{n}.html</loc></url>" for n in range(6))
@@ -223,3 +227,20 @@ def test_host_politeness_is_shared_across_gates(fresh_db: str) -> None:
     assert len(starts) == 6
     assert inside["max"] == 1
     assert min(gaps) >= 0.18  # the 0.2 s delay held between processes' requests
+
+
+def test_silent_edit_keeps_the_previous_version(fresh_db: str, site: tuple[Site, Path]) -> None:
+    s, sources = site
+    first = jobs.run_pipeline(sources_file=sources, only=["good"])
+    assert first["load"]["articles_inserted"] >= 4
+    time.sleep(1.1)
+    s.edition = "Correction: an earlier version of this article misstated the number of cranes."
+    s.feed_modified = format_datetime(datetime.now(UTC), usegmt=True)
+    s.lastmod = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    second = jobs.run_pipeline(sources_file=sources, only=["good"])
+    assert second["outlets"]["good"]["refetched"] >= 4
+    assert second["load"]["articles_inserted"] == 0 and second["load"]["articles_updated"] >= 4
+    versions = _rows("""SELECT a.body LIKE '%%Correction%%', v.body LIKE '%%Correction%%', v.replaced_by_fetch_id = a.fetch_id
+                        FROM core.article_versions v JOIN core.articles a USING (article_id)""")
+    assert len(versions) >= 4
+    assert all(row == (True, False, True) for row in versions)

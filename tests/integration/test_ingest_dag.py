@@ -30,6 +30,8 @@ class TwoRuns:
     counts_after_first: dict[str, int]
     counts_after_second: dict[str, int]
     article_fetches_second_run: int
+    env: dict[str, str]
+    airflow_home: Path
 
 
 def _expected() -> dict:
@@ -56,7 +58,7 @@ def two_runs(pg_server_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> It
                        AND run_id = (SELECT run_id FROM core.pipeline_runs ORDER BY started_at DESC LIMIT 1)"""
                 )
                 second_fetches = cur.fetchone()[0]
-        yield TwoRuns(dsn, first, second, after_first, after_second, second_fetches)
+        yield TwoRuns(dsn, first, second, after_first, after_second, second_fetches, env, tmp / "airflow")
     finally:
         db.drop_database(dsn)
 
@@ -142,3 +144,20 @@ def test_run_counts_recorded(two_runs: TwoRuns) -> None:
 def test_log_mentions_no_page_bodies(two_runs: TwoRuns) -> None:
     text = Path(two_runs.first.log_path).read_text(errors="replace")
     assert "<html" not in text.lower()
+
+
+def test_reprocess_dag_rebuilds_from_the_archive(two_runs: TwoRuns) -> None:
+    """`reprocess_articles` re-extracts one outlet from raw.fetches: same rows, nothing fetched."""
+    fetches_before = _query(two_runs.dsn, "SELECT count(*) FROM raw.fetches")[0][0]
+    result = run_dag_test("reprocess_articles", conf={"outlet": "harbour-herald"}, env=two_runs.env,
+                          airflow_home=two_runs.airflow_home)
+    assert result.ok, result.log_tail()
+    with db.transaction(two_runs.dsn) as conn:
+        after = store.table_counts(conn)
+    for table in CORE_TABLES:
+        assert after[table] == two_runs.counts_after_second[table], table
+    assert _query(two_runs.dsn, "SELECT count(*) FROM raw.fetches")[0][0] == fetches_before
+    runs = _query(two_runs.dsn, "SELECT counts FROM core.pipeline_runs WHERE run_id LIKE %s", ("manual__%",))
+    queued = [c["reprocess"]["queued"] for (c,) in runs if "reprocess" in c]
+    assert queued and queued[-1] == 9  # the Harbour Herald's articles
+    assert _query(two_runs.dsn, "SELECT count(*) FROM core.article_versions")[0][0] == 0  # not an edit

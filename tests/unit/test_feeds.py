@@ -381,7 +381,7 @@ class FakeFetcher:
         return RawPage(
             url=url,
             final_url=url,
-            outcome="ok" if status == 200 else "http_error",
+            outcome="ok" if status == 200 else ("http_4xx" if status < 500 else "http_5xx"),
             status=status,
             headers={"content-type": "application/xml"},
             body=body,
@@ -458,7 +458,7 @@ def test_discovery_follows_index_detects_cycles_and_ranks_items() -> None:
     )  # fmt: skip
     assert [purpose for purpose, _page in found.fetches] == ["robots", "feed"] + ["sitemap"] * 4
     assert any("cycle" in error and "sitemap.xml" in error for error in found.errors)
-    assert any("gone.xml" in error and "http_error" in error for error in found.errors)
+    assert any("gone.xml" in error and "http_4xx" in error for error in found.errors)
 
 
 def test_discovery_limits_items_and_merges_duplicate_announcements() -> None:

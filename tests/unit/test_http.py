@@ -13,12 +13,21 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import urllib3.util.connection
-from newswatch.http import Fetcher, address_block_reason, is_refused
+from newswatch.http import (
+    ACCEPT_ENCODING,
+    Fetcher,
+    LocalHostGate,
+    address_block_reason,
+    is_refused,
+    parse_retry_after,
+)
 from newswatch.models import Feed, Outlet
 
 TEST_UA = "newswatch-test/1.0 (+https://example.invalid/newswatch)"
@@ -157,8 +166,9 @@ def make_outlet(server: LoopbackServer, **overrides: object) -> Outlet:
 @pytest.fixture
 def fetcher() -> Iterator[Fetcher]:
     with Fetcher(
-        TEST_UA, max_bytes=1024 * 1024, connect_timeout=1.0, read_timeout=1.0, total_timeout=5.0
-    ) as f:
+        TEST_UA, max_bytes=1024 * 1024, connect_timeout=1.0, read_timeout=1.0, total_timeout=5.0,
+        backoff_base_s=0.01, backoff_max_s=0.05,
+    ) as f:  # fmt: skip
         yield f
 
 
@@ -180,16 +190,20 @@ def test_ok_page_is_returned_with_lowercased_headers_and_identifying_request(
     assert page.fetched_at.tzinfo is not None
     hit = next(h for h in server.hits if h.path == "/news/harbour-fire")
     assert hit.headers["user-agent"] == TEST_UA
-    assert hit.headers["accept-encoding"] == "gzip, deflate"  # never br: brotli is not installed
+    # Exactly what urllib3 can decode here: never br/zstd unless their packages are installed.
+    assert hit.headers["accept-encoding"] == ACCEPT_ENCODING
+    assert ACCEPT_ENCODING.startswith("gzip, deflate")
 
 
-@pytest.mark.parametrize("status", [404, 410, 500, 503])
-def test_error_statuses_are_http_error_with_body_kept(
-    server: LoopbackServer, fetcher: Fetcher, status: int
+@pytest.mark.parametrize(
+    ("status", "outcome"), [(404, "http_4xx"), (410, "http_4xx"), (500, "http_5xx"), (503, "http_5xx")]
+)
+def test_error_statuses_are_http_4xx_or_5xx_with_body_kept(
+    server: LoopbackServer, fetcher: Fetcher, status: int, outcome: str
 ) -> None:
     server.routes["/gone"] = respond(status, b"<p>error page</p>")
     page = fetcher.fetch(server.url("/gone"), make_outlet(server))
-    assert page.outcome == "http_error"
+    assert page.outcome == outcome
     assert page.status == status
     assert page.body == b"<p>error page</p>"
     assert str(status) in (page.error or "")
@@ -206,7 +220,7 @@ def test_read_timeout_when_server_stalls(server: LoopbackServer) -> None:
         respond(200, ARTICLE)(request)
 
     server.routes["/slow"] = stall
-    with Fetcher(TEST_UA, read_timeout=0.3, total_timeout=5.0) as fetcher:
+    with Fetcher(TEST_UA, read_timeout=0.3, total_timeout=5.0, retries=0) as fetcher:
         started = time.monotonic()
         page = fetcher.fetch(server.url("/slow"), make_outlet(server))
     assert page.outcome == "timeout"
@@ -520,7 +534,12 @@ def test_robots_5xx_disallows_everything_for_the_run(server: LoopbackServer, fet
     second = fetcher.fetch(server.url("/story"), outlet)
     assert first.outcome == second.outcome == "robots_disallowed"
     assert "unreachable" in (first.error or "")
-    assert server.paths() == ["/robots.txt"]
+    # robots.txt itself was retried (503 is transient), then never asked for again this run.
+    assert server.paths() == ["/robots.txt"] * (fetcher.retries + 1)
+    side = fetcher.drain_side_fetches()
+    assert [(purpose, page.outcome, page.status) for purpose, page in side] == [
+        ("robots", "http_5xx", 503)
+    ] * (fetcher.retries + 1)
 
 
 def test_robots_override_with_reason_skips_robots(server: LoopbackServer, fetcher: Fetcher) -> None:
@@ -586,3 +605,146 @@ def test_per_host_concurrency_limit_across_threads(server: LoopbackServer, fetch
         thread.join(timeout=5)
     assert outcomes == ["ok", "ok", "ok"]
     assert server.max_in_flight == 1
+
+
+# --- retries, Retry-After, host gates (API) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0", 0.0),
+        ("7", 7.0),
+        (" 120 ", 120.0),
+        ("99999999999999999999", float("inf")),
+        ("", None),
+        ("soon", None),
+        ("-5", None),
+        ("1.5", None),  # RFC 9110: delay-seconds is an integer
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # in the past: go ahead
+    ],
+)
+def test_parse_retry_after(value: str, expected: float | None) -> None:
+    assert parse_retry_after(value) == expected
+
+
+def test_parse_retry_after_http_date_in_the_future() -> None:
+    from email.utils import format_datetime
+
+    when = datetime.now(UTC) + timedelta(seconds=90)
+    seconds = parse_retry_after(format_datetime(when, usegmt=True))
+    assert seconds is not None and 85 <= seconds <= 91
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"retries": -1}, {"backoff_base_s": -0.1}, {"backoff_max_s": -1}, {"max_retry_after_s": -1}]
+)
+def test_retry_settings_are_validated(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        Fetcher(TEST_UA, **kwargs)  # type: ignore[arg-type]
+
+
+def test_backoff_is_full_jitter_capped(server: LoopbackServer) -> None:
+    """Retry n waits uniform(0, min(max, base * 2**(n-1))): measured on the gaps between attempts."""
+    server.routes["/down"] = respond(503, b"down")
+    with Fetcher(TEST_UA, retries=3, backoff_base_s=0.05, backoff_max_s=0.1) as fetcher:
+        page = fetcher.fetch(server.url("/down"), make_outlet(server))
+    assert page.outcome == "http_5xx" and "gave up after 4 attempts" in (page.error or "")
+    gaps = _gaps(server, "/down")
+    assert len(gaps) == 3
+    assert all(gap < 0.1 + 0.1 for gap in gaps), gaps  # capped at backoff_max_s (+ request time)
+    notes = [side.error or "" for purpose, side in fetcher.drain_side_fetches() if purpose == "article"]
+    assert [n.split("; ")[-1].split(",")[0] for n in notes] == [
+        "attempt 1 of 4", "attempt 2 of 4", "attempt 3 of 4"
+    ]  # fmt: skip
+
+
+def test_retries_zero_means_one_attempt(server: LoopbackServer) -> None:
+    server.routes["/down"] = respond(503, b"down")
+    with Fetcher(TEST_UA, retries=0) as fetcher:
+        page = fetcher.fetch(server.url("/down"), make_outlet(server))
+        assert [p for p, _ in fetcher.drain_side_fetches()] == ["robots"]
+    assert page.outcome == "http_5xx" and page.error == "HTTP 503"
+    assert server.paths().count("/down") == 1
+
+
+@dataclass
+class RecordingGate:
+    """A HostGate that records every slot request and delegates to a LocalHostGate."""
+
+    calls: list[tuple[str, float, int]] = field(default_factory=list)
+    inner: LocalHostGate = field(default_factory=LocalHostGate)
+
+    @contextmanager
+    def slot(self, host: str, min_delay_s: float, max_concurrency: int) -> Iterator[None]:
+        self.calls.append((host, min_delay_s, max_concurrency))
+        with self.inner.slot(host, min_delay_s, max_concurrency):
+            yield
+
+
+def test_every_request_goes_through_the_host_gate(server: LoopbackServer) -> None:
+    server.routes["/robots.txt"] = respond(200, b"User-agent: *\nCrawl-delay: 0.01\n", "text/plain")
+    _redirect_chain(server, 2)
+    server.routes["/flaky"] = _sequence(respond(500, b"x"), respond(200, ARTICLE))
+    gate = RecordingGate()
+    outlet = make_outlet(server, min_delay_s=0.0, max_concurrency=3)
+    with Fetcher(TEST_UA, host_gate=gate, backoff_base_s=0.01) as fetcher:
+        assert fetcher.host_gate is gate
+        assert fetcher.fetch(server.url("/r/2"), outlet).outcome == "ok"
+        assert fetcher.fetch(server.url("/flaky"), outlet).outcome == "ok"
+    # robots.txt, /r/2, /r/1, /r/0, then /flaky twice: one slot per request, no more, no less.
+    assert len(gate.calls) == len(server.hits) == 6
+    assert {host for host, _, _ in gate.calls} == {"127.0.0.1"}
+    assert gate.calls[0] == ("127.0.0.1", 0.0, 3)  # robots.txt itself: no Crawl-delay yet
+    assert all(delay == 0.01 and limit == 3 for _, delay, limit in gate.calls[1:])
+
+
+def test_default_gate_is_local_and_can_be_shared(server: LoopbackServer) -> None:
+    server.routes["/story"] = respond(200, ARTICLE)
+    outlet = make_outlet(server, min_delay_s=0.2)
+    shared = LocalHostGate()
+    with Fetcher(TEST_UA, host_gate=shared) as one, Fetcher(TEST_UA, host_gate=shared) as two:
+        assert isinstance(Fetcher(TEST_UA).host_gate, LocalHostGate)
+        one.fetch(server.url("/story"), outlet)
+        two.fetch(server.url("/story"), outlet)  # a second Fetcher still waits its turn
+    gaps = _gaps(server, "/story")
+    assert len(gaps) == 1 and gaps[0] >= 0.18, gaps
+
+
+def test_retry_sleep_does_not_hold_the_host_slot(server: LoopbackServer) -> None:
+    """With one slot per host, a fetch waiting 1 s to retry must not block another fetch."""
+    server.routes["/busy"] = _sequence(
+        respond(503, b"busy", "text/plain", {"Retry-After": "1"}), respond(200, ARTICLE)
+    )
+    server.routes["/story"] = respond(200, ARTICLE)
+    outlet = make_outlet(server, max_concurrency=1)
+    with Fetcher(TEST_UA) as fetcher:
+        fetcher.fetch(server.url("/warmup"), outlet)  # robots.txt fetched before the race
+        done: dict[str, float] = {}
+
+        def fetch_busy() -> None:
+            assert fetcher.fetch(server.url("/busy"), outlet).outcome == "ok"
+            done["busy"] = time.monotonic()
+
+        started = time.monotonic()
+        thread = threading.Thread(target=fetch_busy)
+        thread.start()
+        while server.paths().count("/busy") < 1:
+            time.sleep(0.005)
+        time.sleep(0.05)  # /busy is now sleeping until its retry
+        assert fetcher.fetch(server.url("/story"), outlet).outcome == "ok"
+        done["story"] = time.monotonic()
+        thread.join(timeout=5)
+    assert done["story"] - started < 0.6  # did not wait for the 1 s retry sleep
+    assert done["busy"] - started >= 0.95
+
+
+def _sequence(*handlers: Handler) -> Handler:
+    """The n-th request gets the n-th handler; the last one repeats."""
+    calls: list[int] = []
+
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        calls.append(1)
+        handlers[min(len(calls), len(handlers)) - 1](request)
+
+    return handler
