@@ -511,6 +511,25 @@ def test_gzip_bomb_is_cut_after_decompression(
     still_works(server, fetcher)
 
 
+def test_brotli_bomb_is_cut_after_decompression(server: FaultServer, fetcher: Fetcher) -> None:
+    import brotli
+
+    body = brotli.compress(b"\0" * (64 * MIB), quality=5)
+    assert len(body) < CAP
+    server.routes["/br-bomb"] = respond(200, body, headers={"Content-Encoding": "br"})
+    tracemalloc.start()
+    try:
+        with within(5.0):
+            page = fetcher.fetch(server.url("/br-bomb"), make_outlet(server))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert page.outcome == "too_large"
+    assert "after decompression" in (page.error or "")
+    assert peak < 40 * 1000 * 1000, f"peak {peak / 1e6:.1f} MB"
+    still_works(server, fetcher)
+
+
 # --- corrupt encodings, lying charsets and content types --------------------------------------
 
 
