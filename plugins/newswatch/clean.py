@@ -157,10 +157,43 @@ def _fix_runs(text: str) -> str:
     return text
 
 
+# What `_has_mojibake` scans: the runs of non-ASCII characters, with two characters of context on
+# each side, runs at most four ASCII characters apart kept together, one run per line. Every pattern
+# of ftfy's badness regex needs a non-ASCII character and reaches at most two ASCII characters
+# beyond the non-ASCII characters it matches (its character categories hold no ASCII), so it
+# matches the runs joined by newlines exactly when it matches the whole text: each separator sits
+# at least three ASCII characters from the nearest non-ASCII one. (The same holds for the
+# windows-1252 sequences of `_MOJIBAKE_RE`, which are all non-ASCII.)
+_NON_ASCII_SPAN_RE = re.compile(
+    r"[\x00-\x7f]{0,2}[^\x00-\x7f]+(?:[\x00-\x7f]{1,4}[^\x00-\x7f]+)*[\x00-\x7f]{0,2}"
+)
+# The span regex is slow on long ASCII stretches, so the text is first cut into blocks of this many
+# characters and only runs of blocks holding non-ASCII characters (with two characters of context,
+# which are ASCII: the neighbouring blocks are) are searched.
+_SCAN_BLOCK = 64
+
+
+def _non_ascii_parts(text: str) -> str:
+    regions: list[str] = []
+    start = end = -1
+    for i in range(0, len(text), _SCAN_BLOCK):
+        if not text[i : i + _SCAN_BLOCK].isascii():
+            if start < 0:
+                start = i
+            end = i + _SCAN_BLOCK
+        elif start >= 0:
+            regions.append(text[max(0, start - 2) : end + 2])
+            start = -1
+    if start >= 0:
+        regions.append(text[max(0, start - 2) : end + 2])
+    return "\n".join(m.group(0) for region in regions for m in _NON_ASCII_SPAN_RE.finditer(region))
+
+
 def _has_mojibake(text: str) -> bool:
     # Only lines with non-ASCII characters can hold mojibake; skipping the rest keeps ftfy's
-    # regex off the inline scripts and markup that make up most of a page.
-    text = "\n".join(line for line in text.splitlines() if not line.isascii())
+    # regex off the inline scripts and markup that make up most of a page. Within those lines only
+    # the neighbourhood of non-ASCII characters is scanned (minified pages are one long line).
+    text = _non_ascii_parts("\n".join(line for line in text.splitlines() if not line.isascii()))
     if ftfy.is_bad(text) or any(broken in text for broken in _MOJIBAKE_LOSSY):
         return True
     return any(_fix_run(m) != m.group(0) for m in _MOJIBAKE_RE.finditer(text))
@@ -181,7 +214,11 @@ def repair_mojibake(text: str) -> str:
     for broken, fixed in _MOJIBAKE_LOSSY.items():
         text = text.replace(broken, fixed)
     try:
-        text = ftfy.fix_text(text, _FTFY_CONFIG)
+        # ftfy fixes line by line and leaves ASCII lines as they are: only the others are passed
+        # to it (a page of markup and scripts is mostly ASCII lines ftfy would scan for nothing).
+        text = "\n".join(
+            line if line.isascii() else ftfy.fix_text(line, _FTFY_CONFIG) for line in text.split("\n")
+        )
     except Exception:  # ftfy is a heuristic library: never let it break ingestion
         logger.warning(
             "ftfy failed on %d characters; using the fallback repair only", len(text), exc_info=True

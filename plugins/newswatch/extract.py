@@ -17,11 +17,18 @@ Steps, in order:
    linked section front whose URL folder contains the article's. The outlet's names (configured
    ``outlet_name``, og:site_name, publisher, the ``<title>`` around the headline) are never authors.
 3. **Body**: the outlet's `ExtractionHints.body_selector` when it matches; otherwise trafilatura
-   and a container-density fallback (``<p>``/``<h2>`` of the densest article container, or of the
-   element holding the most ``<p>`` text) are compared (see `_choose_body`): the container wins when
-   it recovers clearly more prose, or when trafilatura only adds stray non-sentence lines around it
-   (sidebar boxes, rubric, standfirst). The JSON-LD ``articleBody`` is used when it is much longer
-   than both (paywalled or script-rendered pages often embed the full text there).
+   and the article container (``<p>``/``<h2>`` of the densest article container, or of the element
+   holding the most ``<p>`` text) are combined (see `_choose_body`): when they agree on most of
+   trafilatura's text, the body is their common part — trafilatura's paragraphs outside the
+   container (teaser rows, "Top stories", newsletter boxes) are dropped and the container's prose
+   paragraphs trafilatura left out are added back; when they disagree, trafilatura's paragraphs
+   minus those the page walk files under boilerplate. The JSON-LD ``articleBody`` is used when it
+   is much longer than both (paywalled or script-rendered pages often embed the full text there).
+
+The page is decoded once and parsed once with lxml; the metadata readers, the container scorer and
+trafilatura (on its own copy) share that tree. Outlet hint selectors are CSS, run as XPath
+(`_css_to_xpath`: the common subset — type, #id, .class, attribute selectors, combinators,
+:first-child/:last-child/:only-child/:nth-child(N)/:not(); anything else is logged and ignored).
 
 Figures are kept out of the body: ``<figcaption>`` text goes to `image_captions`, credits to
 `image_credits`. List items are emitted with a leading "• " so that `newswatch.clean` can tell a
@@ -33,6 +40,7 @@ Known gap: `Article` has no field for "time zone assumed"; `parse_date` returns 
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import functools
 import html as html_lib
@@ -41,18 +49,18 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import charset_normalizer
 import trafilatura
-from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 from lxml import etree
-from soupsieve import SelectorSyntaxError
+from lxml import html as lxml_html
 
 from newswatch.clean import (
     AGENCY_NAMES,
@@ -78,7 +86,7 @@ __all__ = [
     "parse_date",
 ]
 
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "1.2.0"
 
 # ============================================================================================
 # Decoding
@@ -946,167 +954,441 @@ _BOILERPLATE_ATTR_RE = re.compile(
 )
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BOILERPLATE_ROLES = {"navigation", "complementary", "banner", "contentinfo", "menu", "dialog", "search"}
-_WS_RE = re.compile(r"\s+")
 
 
-def _attr_text(tag: Tag) -> str:
+_Element = etree._Element
+
+
+def _is_element(node: Any) -> bool:
+    """A real element (not a comment, processing instruction or entity node)."""
+    return isinstance(node.tag, str)
+
+
+def _attr_text(tag: _Element) -> str:
     """class, id and data-component of a tag as one lower-case string (for keyword matching)."""
-    classes = tag.get("class") or []
-    if isinstance(classes, str):
-        classes = [classes]
-    parts = [*classes, str(tag.get("id") or ""), str(tag.get("data-component") or "")]
+    get = tag.get
+    classes, ident, component = get("class"), get("id"), get("data-component")
+    if classes is None and ident is None and component is None:
+        return ""
+    parts = [*(classes.split() if classes else ()), ident or "", component or ""]
     return " ".join(parts).lower()
 
 
-def _is_hidden(tag: Tag) -> bool:
+def _class_matches(tag: _Element, pattern: re.Pattern[str]) -> bool:
+    """True when `pattern` is found in the element's class list (what ``find_all(class_=re)`` did)."""
+    classes = tag.get("class")
+    return bool(classes) and bool(pattern.search(" ".join(classes.split())))
+
+
+def _is_hidden(tag: _Element) -> bool:
+    attrib = tag.attrib
     return (
-        tag.has_attr("hidden")
-        or str(tag.get("aria-hidden", "")).lower() == "true"
-        or bool(_HIDDEN_STYLE_RE.search(str(tag.get("style") or "")))
+        "hidden" in attrib
+        or (attrib.get("aria-hidden") or "").lower() == "true"
+        or bool(_HIDDEN_STYLE_RE.search(attrib.get("style") or ""))
     )
 
 
-def _is_boilerplate(tag: Tag) -> bool:
-    if tag.name in _SKIP_TAGS or _is_hidden(tag):
+def _is_boilerplate(tag: _Element) -> bool:
+    if tag.tag in _SKIP_TAGS or _is_hidden(tag):
         return True
-    if str(tag.get("role") or "").lower() in _BOILERPLATE_ROLES:
+    if (tag.get("role") or "").lower() in _BOILERPLATE_ROLES:
         return True
     return bool(_BOILERPLATE_ATTR_RE.search(_attr_text(tag)))
 
 
-def _inline_skip(tag: Tag) -> bool:
-    if tag.name in _INLINE_SKIP_TAGS or _is_hidden(tag):
+def _inline_skip(tag: _Element) -> bool:
+    if tag.tag in _INLINE_SKIP_TAGS or _is_hidden(tag):
         return True
+    if not tag.attrib:
+        return False
     attrs = _attr_text(tag)
     return "sr-only" in attrs or "visually-hidden" in attrs
 
 
 def _collapse(text: str) -> str:
-    return _WS_RE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() and the regex \s agree on what whitespace is
 
 
-def _text_of(tag: Tag) -> str:
+def _text_of(tag: _Element | None) -> str:
     """Visible text of an element: inline markup joined without extra spaces, <br> as a space."""
-    pieces: list[str] = []
-    stack: list[Any] = [iter(tag.children)]
+    if tag is None:
+        return ""
+    if not len(tag):
+        return _collapse(tag.text or "")
+    pieces: list[str] = [tag.text or ""]
+    stack: list[tuple[Iterator[_Element], str | None]] = [(iter(tag), None)]
     while stack:
-        child = next(stack[-1], None)
+        children, tail = stack[-1]
+        child = next(children, None)
         if child is None:
             stack.pop()
+            if tail:
+                pieces.append(tail)
             continue
-        if isinstance(child, (Comment, Doctype)):
+        name = child.tag
+        if name == "br":
+            pieces.append(" ")
+        elif isinstance(name, str) and not _inline_skip(child):
+            pieces.append(" " if name in _LINE_BLOCKS else "")
+            if child.text:
+                pieces.append(child.text)
+            stack.append((iter(child), child.tail))
             continue
-        if isinstance(child, NavigableString):
-            pieces.append(str(child))
-        elif isinstance(child, Tag):
-            if child.name == "br":
-                pieces.append(" ")
-            elif not _inline_skip(child):
-                pieces.append(" " if child.name in ("p", "div", "li") else "")
-                stack.append(iter(child.children))
+        if child.tail:
+            pieces.append(child.tail)
     return _collapse("".join(pieces))
 
 
-_BLOCK_END = object()
+def _full_text_length(tag: _Element) -> int:
+    """Length of all text under an element except script/style/template content (``get_text()``)."""
+    total = 0
+    for node in tag.iter():
+        if node is not tag and node.tail:
+            total += len(node.tail)
+        if node.text and node.tag not in ("script", "style", "template") and _is_element(node):
+            total += len(node.text)
+    return total
+
+
+def _detach(tag: _Element) -> None:
+    """Remove an element from the tree, keeping the text that follows it."""
+    parent = tag.getparent()
+    if parent is None:
+        return
+    if tag.tail:
+        previous = tag.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tag.tail
+        else:
+            parent.text = (parent.text or "") + tag.tail
+    parent.remove(tag)
+
+
+def _previous_element(tag: _Element) -> _Element | None:
+    previous = tag.getprevious()
+    while previous is not None and not _is_element(previous):
+        previous = previous.getprevious()
+    return previous
+
+
 _LINE_BLOCKS = {"p", "div", "li"}
 # Ancestor walks stop here: the containers they look for (nav, related boxes, date wrappers) sit
 # within a few levels of the element, and an unbounded walk is quadratic on pathological nesting.
 _MAX_ANCESTORS = 25
 
 
-def _ancestors(tag: Tag, limit: int = _MAX_ANCESTORS) -> Iterator[Tag]:
-    return itertools.islice((p for p in tag.parents if isinstance(p, Tag)), limit)
+def _ancestors(tag: _Element, limit: int = _MAX_ANCESTORS) -> Iterator[_Element]:
+    return itertools.islice(tag.iterancestors(), limit)
 
 
 class _BlockIndex:
     """Which tags contain block-level descendants, computed once per document.
 
     Tags are visited in reverse document order, so children are settled before their parents and
-    the whole index costs one pass; asking ``tag.find([...])`` per element instead is quadratic and
-    took over a minute on a page nested 20,000 levels deep.
+    the whole index costs one pass; asking ``tag.find(...)`` per element instead is quadratic on
+    pages nested 20,000 levels deep. Elements are keyed by identity: the caller keeps the tree
+    alive, and lxml keeps one proxy per node while it is referenced (`elements` holds them).
     """
 
-    def __init__(self, root: Tag) -> None:
-        self._nested: set[int] = set()  # has a descendant in _NESTED_BLOCKS
-        self._line: set[int] = set()  # has a <p>, <div> or <li> descendant
-        for tag in reversed(root.find_all(True)):
+    def __init__(self, root: _Element) -> None:
+        self.elements: list[_Element] = [e for e in root.iter() if _is_element(e)]
+        # Page-wide memos of the metadata readers (see `_in_other_content`, `_short_text_lines`).
+        self.other_content: dict[_Element, bool] = {}
+        self.short_lines: list[tuple[str, _Element]] = []
+        self.short_scan: Iterator[tuple[str, _Element]] | None = None
+        self._positions: dict[_Element, int] | None = None
+        self._nested: set[_Element] = set()  # has a descendant in _NESTED_BLOCKS
+        self._line: set[_Element] = set()  # has a <p>, <div> or <li> descendant
+        nested_set, line_set = self._nested, self._line
+        for tag in reversed(self.elements):
+            if not len(tag):
+                continue
             nested = line = False
-            for child in tag.children:
-                if isinstance(child, Tag):
-                    nested = nested or child.name in _NESTED_BLOCKS or id(child) in self._nested
-                    line = line or child.name in _LINE_BLOCKS or id(child) in self._line
+            for child in tag:
+                name = child.tag
+                if not nested and (name in _NESTED_BLOCK_SET or child in nested_set):
+                    nested = True
+                if not line and (name in _LINE_BLOCKS or child in line_set):
+                    line = True
+                if nested and line:
+                    break
             if nested:
-                self._nested.add(id(tag))
+                nested_set.add(tag)
             if line:
-                self._line.add(id(tag))
+                line_set.add(tag)
 
-    def has_nested_blocks(self, tag: Tag) -> bool:
-        return id(tag) in self._nested
+    def position(self, tag: _Element) -> int:
+        """Document-order index of an element of the parsed page (-1 for one added later)."""
+        if self._positions is None:
+            self._positions = {e: i for i, e in enumerate(self.elements)}
+        return self._positions.get(tag, -1)
 
-    def has_line_blocks(self, tag: Tag) -> bool:
-        return id(tag) in self._line
+    def has_nested_blocks(self, tag: _Element) -> bool:
+        return tag in self._nested
+
+    def has_line_blocks(self, tag: _Element) -> bool:
+        return tag in self._line
 
 
-def _collect_blocks(container: Tag, index: _BlockIndex) -> list[tuple[str, ParagraphKind]]:
+_NESTED_BLOCK_SET = frozenset(_NESTED_BLOCKS)
+_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+
+
+_Blocks = list[tuple[str, ParagraphKind]]
+_Collected = dict[_Element, tuple[_Blocks, list[_Element | None]]]
+
+
+def _collect_blocks(
+    container: _Element,
+    index: _BlockIndex,
+    sources: list[_Element | None] | None = None,
+    memo: _Collected | None = None,
+) -> _Blocks:
     """Paragraphs and subheads of a container, in document order, boilerplate subtrees skipped.
 
     Iterative on purpose: real pages nest thousands of levels deep and would blow the recursion
     limit. Loose text directly inside a container (CMSes that separate paragraphs with <br>) is
-    gathered into paragraphs too.
+    gathered into paragraphs too. When `sources` is given, the element each block was read from
+    is appended to it (None for loose text). `memo` holds containers collected before (with their
+    sources): a nested block container found there is not walked again, its blocks are the same.
     """
     out: list[tuple[str, ParagraphKind]] = []
     buffer: list[str] = []
+    origins: list[_Element | None] = sources if sources is not None else []
+
+    def emit(text: str, kind: ParagraphKind, origin: _Element | None) -> None:
+        out.append((text, kind))
+        origins.append(origin)
 
     def flush() -> None:
         text = _collapse("".join(buffer))
         buffer.clear()
         if text:
-            out.append((text, "p"))
+            emit(text, "p", None)
 
-    stack: list[Iterator[Any]] = [iter(container.children)]
+    if container.text:
+        buffer.append(container.text)
+    # (children, text after the element, whether the element is a block to flush at its end)
+    stack: list[tuple[Iterator[_Element], str | None, bool]] = [(iter(container), None, False)]
     while stack:
-        child = next(stack[-1], None)
+        children, tail, block = stack[-1]
+        child = next(children, None)
         if child is None:
             stack.pop()
+            if block:
+                flush()
+            if tail:
+                buffer.append(tail)
             continue
-        if child is _BLOCK_END:
-            flush()
-            continue
-        if isinstance(child, (Comment, Doctype)):
-            continue
-        if isinstance(child, NavigableString):
-            buffer.append(str(child))
-            continue
-        if not isinstance(child, Tag):
-            continue
-        name = child.name
-        if name == "br":
+        name = child.tag
+        if not isinstance(name, str):
+            pass
+        elif name == "br":
             flush()
         elif _is_boilerplate(child):
-            continue
+            pass
         elif name == "p":
             flush()
             if text := _text_of(child):
-                out.append((text, "p"))
-        elif name in ("h2", "h3", "h4", "h5", "h6"):
+                emit(text, "p", child)
+        elif name in _HEADINGS:
             flush()
             if text := _text_of(child):
-                out.append((text, "h"))
+                emit(text, "h", child)
         elif name == "li":
             flush()
             if text := _text_of(child):
-                out.append((f"• {text}", "p"))
+                emit(f"• {text}", "p", child)
         elif name in _LIST_TAGS or (name in _BLOCK_OR_SPAN_TAGS and index.has_nested_blocks(child)):
             flush()
-            stack.append(iter([*child.children, _BLOCK_END]))
+            if memo is not None and (known := memo.get(child)) is not None:
+                out.extend(known[0])
+                origins.extend(known[1])
+                if child.tail:
+                    buffer.append(child.tail)
+                continue
+            if child.text:
+                buffer.append(child.text)
+            stack.append((iter(child), child.tail, True))
+            continue
         elif name in _BLOCK_TAGS:
             flush()
             if text := _text_of(child):
-                out.append((text, "p"))
-        else:
-            buffer.append(_text_of(child) if not _inline_skip(child) else "")
+                emit(text, "p", child)
+        elif not _inline_skip(child):
+            buffer.append(_text_of(child))
+        if child.tail:
+            buffer.append(child.tail)
     flush()
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# CSS selectors (outlet hints) → XPath
+# --------------------------------------------------------------------------------------------
+# The outlets' hints are simple selectors ("div.story-body", "article .byline a",
+# "time[datetime]"); lxml evaluates them as XPath. Supported: type and universal selectors, #id,
+# .class, attribute selectors ([a], =, ~=, |=, ^=, $=, *=, optionally quoted), the combinators
+# " ", ">", "+", "~", selector lists, and :first-child, :last-child, :only-child, :nth-child(N),
+# :not(simple selector). Anything else is logged and matches nothing, like an invalid selector.
+
+_CSS_TOKEN_RE = re.compile(
+    r"""\s*(?P<comb>[>+~])\s*
+    |(?P<ws>\s+)
+    |(?P<type>\*|[a-zA-Z][\w-]*)
+    |\#(?P<id>[\w-]+)
+    |\.(?P<cls>[\w-]+)
+    |\[\s*(?P<attr>[\w:-]+)\s*(?:(?P<op>[~|^$*]?=)\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\]\s]+))\s*)?\]
+    |:(?P<pseudo>first-child|last-child|only-child)(?![\w-])
+    |:nth-child\(\s*(?P<nth>\d+)\s*\)
+    |:not\((?P<not>[^()]*)\)""",
+    re.VERBOSE,
+)
+
+
+class _UnsupportedSelector(ValueError):
+    pass
+
+
+def _xpath_literal(value: str) -> str:
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    return "concat(" + ', "\'", '.join(f"'{part}'" for part in value.split("'")) + ")"
+
+
+def _css_conditions(match: re.Match[str]) -> tuple[str | None, list[str]]:
+    """(element name or None, XPath predicates) for one simple-selector token."""
+    if name := match.group("type"):
+        return (None if name == "*" else name.lower()), []
+    if ident := match.group("id"):
+        return None, [f"@id={_xpath_literal(ident)}"]
+    if cls := match.group("cls"):
+        return None, [
+            f"contains(concat(' ', normalize-space(@class), ' '), {_xpath_literal(' ' + cls + ' ')})"
+        ]
+    if attr := match.group("attr"):
+        attr = attr.lower()
+        op = match.group("op")
+        if op is None:
+            return None, [f"@{attr}"]
+        raw = next(v for v in (match.group("dq"), match.group("sq"), match.group("bare")) if v is not None)
+        value = _xpath_literal(raw)
+        conditions = {
+            "=": f"@{attr}={value}",
+            "~=": f"contains(concat(' ', normalize-space(@{attr}), ' '), {_xpath_literal(' ' + raw + ' ')})",
+            "|=": f"(@{attr}={value} or starts-with(@{attr}, {_xpath_literal(raw + '-')}))",
+            "^=": f"starts-with(@{attr}, {value})",
+            "$=": f"substring(@{attr}, string-length(@{attr}) - {len(raw) - 1})={value}",
+            "*=": f"contains(@{attr}, {value})",
+        }
+        return None, [conditions[op]]
+    if pseudo := match.group("pseudo"):
+        return None, [{
+            "first-child": "not(preceding-sibling::*)",
+            "last-child": "not(following-sibling::*)",
+            "only-child": "not(preceding-sibling::*) and not(following-sibling::*)",
+        }[pseudo]]  # fmt: skip
+    if nth := match.group("nth"):
+        return None, [f"count(preceding-sibling::*)={int(nth) - 1}"]
+    inner = match.group("not").strip()
+    name, conditions = _css_compound(inner)
+    if name:
+        conditions = [f"self::{name}", *conditions]
+    return None, [f"not({' and '.join(conditions) or 'true()'})"]
+
+
+def _css_compound(text: str) -> tuple[str | None, list[str]]:
+    """A compound selector without combinators ("div.a#b[c]") as (name, predicates)."""
+    name: str | None = None
+    conditions: list[str] = []
+    pos = 0
+    while pos < len(text):
+        match = _CSS_TOKEN_RE.match(text, pos)
+        if not match or match.group("comb") or match.group("ws"):
+            raise _UnsupportedSelector(text)
+        tag, more = _css_conditions(match)
+        name = tag or name
+        conditions += more
+        pos = match.end()
+    return name, conditions
+
+
+def _css_step(axis: str, name: str | None, conditions: list[str]) -> str:
+    node = name or "*"
+    if axis == "+":
+        step = "/following-sibling::*[1]" + (f"[self::{node}]" if name else "")
+    elif axis == "~":
+        step = f"/following-sibling::{node}"
+    else:
+        step = f"{axis}{node}"
+    return step + "".join(f"[{c}]" for c in conditions)
+
+
+def _css_to_xpath(selector: str) -> str:
+    """XPath (from the document root) for a CSS selector list; `_UnsupportedSelector` otherwise."""
+    paths: list[str] = []
+    for part in selector.split(","):
+        part = part.strip()
+        if not part:
+            raise _UnsupportedSelector(selector)
+        steps: list[str] = []
+        axis = "//"
+        name: str | None = None
+        conditions: list[str] = []
+        started = False
+        pos = 0
+        while pos < len(part):
+            match = _CSS_TOKEN_RE.match(part, pos)
+            if not match:
+                raise _UnsupportedSelector(selector)
+            pos = match.end()
+            combinator = match.group("comb") or (" " if match.group("ws") else None)
+            if combinator:
+                if not started:
+                    raise _UnsupportedSelector(selector)
+                steps.append(_css_step(axis, name, conditions))
+                axis = {" ": "//", ">": "/", "+": "+", "~": "~"}[combinator]
+                name, conditions, started = None, [], False
+                continue
+            tag, more = _css_conditions(match)
+            name = tag or name
+            conditions += more
+            started = True
+        if not started:
+            raise _UnsupportedSelector(selector)
+        steps.append(_css_step(axis, name, conditions))
+        paths.append("".join(steps))
+    return " | ".join(paths)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_selector(selector: str) -> etree.XPath | str:
+    """The selector as compiled XPath, or why it cannot be used."""
+    try:
+        return etree.XPath(_css_to_xpath(selector))
+    except (_UnsupportedSelector, etree.XPathSyntaxError) as exc:
+        return str(exc) or "unsupported"
+
+
+def _select(root: _Element, selector: str) -> list[_Element]:
+    """Elements matching a CSS `selector` anywhere in the document, in document order."""
+    compiled = _compiled_selector(selector.strip())
+    if isinstance(compiled, str):
+        logger.warning("invalid or unsupported CSS selector %r in extraction hints: %s", selector, compiled)
+        return []
+    try:
+        found = compiled(root)
+    except etree.XPathError as exc:
+        logger.warning("CSS selector %r could not be evaluated: %s", selector, exc)
+        return []
+    return (
+        [e for e in found if isinstance(e, etree._Element) and _is_element(e)]
+        if isinstance(found, list)
+        else []
+    )
 
 
 # ============================================================================================
@@ -1183,13 +1465,13 @@ def _walk_jsonld(value: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
                 _walk_jsonld(child, out, depth + 1)
 
 
-def _jsonld_nodes(soup: BeautifulSoup) -> list[dict[str, Any]]:
+def _jsonld_nodes(root: _Element) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
-    for script in soup.find_all("script"):
-        kind = str(script.get("type") or "").lower()
+    for script in root.iter("script"):
+        kind = (script.get("type") or "").lower()
         if "ld+json" not in kind:
             continue
-        data = _loads_loose(script.string or script.get_text() or "")
+        data = _loads_loose(script.text or "")
         if data is None:
             logger.debug("unparseable JSON-LD block skipped")
             continue
@@ -1234,8 +1516,8 @@ class _JsonLd:
         return self.resolve(self.article.get(key)) if self.article else None
 
 
-def _read_jsonld(soup: BeautifulSoup) -> _JsonLd:
-    nodes = _jsonld_nodes(soup)
+def _read_jsonld(root: _Element) -> _JsonLd:
+    nodes = _jsonld_nodes(root)
     by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
     articles = [n for n in nodes if _types_of(n) & _ARTICLE_TYPES]
     # The story node has a headline and a date; breadcrumb/related "Article" stubs usually lack them.
@@ -1297,15 +1579,15 @@ def _ld_is_free(value: Any) -> bool | None:
 class _MetaTags:
     """All <meta> values keyed by lower-cased property/name/itemprop/http-equiv, in page order."""
 
-    def __init__(self, soup: BeautifulSoup) -> None:
+    def __init__(self, root: _Element) -> None:
         self.values: dict[str, list[str]] = {}
-        for tag in soup.find_all("meta"):
+        for tag in root.iter("meta"):
             content = tag.get("content")
-            if not isinstance(content, str) or not content.strip():
+            if not content or not content.strip():
                 continue
             for attr in ("property", "name", "itemprop", "http-equiv"):
                 key = tag.get(attr)
-                if isinstance(key, str) and key.strip():
+                if key and key.strip():
                     self.values.setdefault(key.strip().lower(), []).append(normalise_text(content))
 
     def first(self, *keys: str) -> str | None:
@@ -1319,23 +1601,19 @@ class _MetaTags:
         return [v for key in keys for v in self.values.get(key, []) if v]
 
 
-def _microdata(soup: BeautifulSoup, prop: str) -> list[Tag]:
+def _microdata(page: _Page, prop: str) -> list[_Element]:
     """Non-<meta> elements carrying `itemprop` = prop (meta ones are read by `_MetaTags`)."""
-    return [
-        t
-        for t in soup.find_all(attrs={"itemprop": True})
-        if t.name != "meta" and prop in str(t.get("itemprop")).split()
-    ]
+    return [t for t in page.itemprops if t.tag != "meta" and prop in (t.get("itemprop") or "").split()]
 
 
-def _microdata_value(tag: Tag) -> str:
+def _microdata_value(tag: _Element) -> str:
     for attr in ("content", "datetime"):
         value = tag.get(attr)
-        if isinstance(value, str) and value.strip():
+        if value and value.strip():
             return value.strip()
-    if tag.has_attr("itemscope"):
-        name = tag.find(attrs={"itemprop": "name"})
-        if isinstance(name, Tag):
+    if "itemscope" in tag.attrib:
+        name = next((d for d in tag.iterdescendants() if d.get("itemprop") == "name"), None)
+        if name is not None:
             return _microdata_value(name)
     return _text_of(tag)
 
@@ -1353,13 +1631,99 @@ class _DateChoice:
 
 @dataclass
 class _Page:
-    soup: BeautifulSoup
+    root: _Element
     url: str | None
     hints: ExtractionHints
     ld: _JsonLd
     meta: _MetaTags
     index: _BlockIndex
     site_names: list[str] = field(default_factory=list)
+    title: str | None = None
+
+    @functools.cached_property
+    def _by_attribute(self) -> tuple[list[_Element], list[_Element], list[_Element], list[_Element]]:
+        """One pass over the page: elements with class/id/data-component, with itemprop, with role,
+        with aria-label or itemtype."""
+        marked: list[_Element] = []
+        itemprops: list[_Element] = []
+        roled: list[_Element] = []
+        labelled: list[_Element] = []
+        for e in self.index.elements:
+            attrib = e.attrib
+            if not attrib:
+                continue
+            if "class" in attrib or "id" in attrib or "data-component" in attrib:
+                marked.append(e)
+            if "itemprop" in attrib:
+                itemprops.append(e)
+            if "role" in attrib:
+                roled.append(e)
+            if "aria-label" in attrib or "itemtype" in attrib:
+                labelled.append(e)
+        return marked, itemprops, roled, labelled
+
+    @property
+    def itemprops(self) -> list[_Element]:
+        return self._by_attribute[1]
+
+    @property
+    def roled(self) -> list[_Element]:
+        return self._by_attribute[2]
+
+    @property
+    def labelled(self) -> list[_Element]:
+        return self._by_attribute[3]
+
+    @functools.cached_property
+    def attributed(self) -> _Lines:
+        """Elements with a class, id or data-component, and their `_attr_text`."""
+        elements = self._by_attribute[0]
+        return _Lines(elements, [_attr_text(e).replace("\n", " ") for e in elements])
+
+    @functools.cached_property
+    def classed(self) -> _Lines:
+        """Elements with a class attribute and their class lists, for page-wide class searches."""
+        elements = [e for e in self.attributed.elements if e.get("class")]
+        return _Lines(elements, [" ".join(e.get("class").split()) for e in elements])
+
+    @functools.cached_property
+    def title_element(self) -> _Element | None:
+        return _first(self.root, "title")
+
+
+class _Lines:
+    """Attribute strings of many elements searched with one regex pass over their joined text
+    (one line per element, lower-cased) instead of one Python-level search per element."""
+
+    def __init__(self, elements: list[_Element], texts: list[str]) -> None:
+        self.elements = elements
+        texts = [t.lower() for t in texts]
+        self.text = "\n".join(texts)
+        self.starts: list[int] = []
+        offset = 0
+        for text in texts:
+            self.starts.append(offset)
+            offset += len(text) + 1
+
+    def matching(self, pattern: re.Pattern[str], needles: tuple[str, ...] = ()) -> list[_Element]:
+        """The elements whose own line `pattern` finds a match in (patterns never span lines).
+        `needles`: lower-case strings one of which every match contains (a cheap pre-check)."""
+        if needles and not any(n in self.text for n in needles):
+            return []
+        found = _lowercase_pattern(pattern).finditer(self.text)
+        hits = dict.fromkeys(bisect.bisect_right(self.starts, m.start()) - 1 for m in found)
+        return [self.elements[i] for i in sorted(hits)]
+
+
+@functools.lru_cache(maxsize=32)
+def _lowercase_pattern(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` for lower-cased text: without IGNORECASE, which makes Python's regex engine try
+    every alternative at every position (several times slower on long texts)."""
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+def _first(root: _Element, tag: str) -> _Element | None:
+    return next(root.iter(tag), None)
 
 
 _TITLE_SEPARATORS_RE = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
@@ -1385,23 +1749,23 @@ def _strip_site_suffix(title: str, site_names: list[str], aggressive: bool) -> s
     return title
 
 
-def _first_h1(soup: BeautifulSoup) -> str | None:
-    for h1 in soup.find_all("h1"):
+def _first_h1(root: _Element) -> str | None:
+    for h1 in root.iter("h1"):
         if not _in_other_content(h1) and (text := _text_of(h1)):
             return text
     return None
 
 
 def _title(page: _Page) -> str | None:
-    candidates: list[tuple[str | None, bool]] = [
-        (_ld_text(page.ld.get("headline")), False),
-        (page.meta.first("og:title", "twitter:title", "dc.title", "headline"), False),
-        (next((_microdata_value(t) for t in _microdata(page.soup, "headline")), None), False),
-        (_first_h1(page.soup), False),
-        (_text_of(page.soup.title) if isinstance(page.soup.title, Tag) else None, True),
+    candidates: list[tuple[Callable[[], str | None], bool]] = [
+        (lambda: _ld_text(page.ld.get("headline")), False),
+        (lambda: page.meta.first("og:title", "twitter:title", "dc.title", "headline"), False),
+        (lambda: next((_microdata_value(t) for t in _microdata(page, "headline")), None), False),
+        (lambda: _first_h1(page.root), False),
+        (lambda: _text_of(page.title_element) if page.title_element is not None else None, True),
     ]
-    for text, aggressive in candidates:
-        if text:
+    for candidate, aggressive in candidates:
+        if text := candidate():
             stripped = _strip_site_suffix(normalise_text(text), page.site_names, aggressive)
             if stripped:
                 return stripped
@@ -1413,17 +1777,22 @@ _STANDFIRST_RE = re.compile(
 )
 
 
+def _standfirst(page: _Page) -> str | None:
+    for tag in page.attributed.matching(_STANDFIRST_RE):
+        if tag.tag in ("p", "div", "h2"):
+            return _text_of(tag)
+    return None
+
+
 def _subtitle(page: _Page, title: str | None) -> str | None:
-    candidates = [
-        _ld_text(page.ld.get("description")) or _ld_text(page.ld.get("alternativeHeadline")),
-        page.meta.first("og:description", "description", "twitter:description", "dc.description"),
-        next((_microdata_value(t) for t in _microdata(page.soup, "description")), None),
+    candidates: list[Callable[[], str | None]] = [
+        lambda: _ld_text(page.ld.get("description")) or _ld_text(page.ld.get("alternativeHeadline")),
+        lambda: page.meta.first("og:description", "description", "twitter:description", "dc.description"),
+        lambda: next((_microdata_value(t) for t in _microdata(page, "description")), None),
+        lambda: _standfirst(page),
     ]
-    for tag in page.soup.find_all(["p", "div", "h2"]):
-        if _STANDFIRST_RE.search(_attr_text(tag)):
-            candidates.append(_text_of(tag))
-            break
-    for text in candidates:
+    for candidate in candidates:
+        text = candidate()
         if text and (not title or text.casefold() != title.casefold()):
             return text
     return None
@@ -1437,21 +1806,27 @@ _BYLINE_CLASS_RE = re.compile(
 _BY_LINE_RE = re.compile(r"^(?i:by)\s+[A-Z][\w'’.-]+\s+[A-Z]")
 
 
-def _visible_bylines(soup: BeautifulSoup, index: _BlockIndex) -> list[str]:
-    links = [t for t in soup.find_all(["a", "span"], rel=True) if "author" in (t.get("rel") or [])]
+_NAME_CLASS_RE = re.compile(r"name", re.I)
+
+
+def _visible_bylines(page: _Page) -> list[str]:
+    root, index = page.root, page.index
+    links = [t for t in root.iter("a", "span") if "author" in (t.get("rel") or "").split()]
     if links:
         return [_text_of(t) for t in links]
-    for tag in soup.find_all(["div", "p", "span", "address", "a"]):
+    for tag in page.attributed.matching(_BYLINE_CLASS_RE):
+        if tag.tag not in ("div", "p", "span", "address", "a"):
+            continue
         attrs = _attr_text(tag)
         if not _BYLINE_CLASS_RE.search(attrs) or re.search(r"bio|avatar|image|photo|img|about", attrs):
             continue
         text = _text_of(tag)
         if text and len(text) <= 200:
-            names = tag.find_all(class_=re.compile(r"name", re.I))
+            names = [d for d in tag.iterdescendants() if _is_element(d) and _class_matches(d, _NAME_CLASS_RE)]
             return [_text_of(n) for n in names] if names else [text]
     # Unmarked bylines: a short "By Jane Doe" line; only the first one, so that a "By the way"
     # sentence deeper in the page cannot be mistaken for a byline of a later article.
-    for text, _tag in _short_text_lines(soup, index):
+    for text, _tag in _short_text_lines(root, index):
         if _BY_LINE_RE.match(text) and len(text) <= 120:
             return [text]
     return []
@@ -1460,24 +1835,23 @@ def _visible_bylines(soup: BeautifulSoup, index: _BlockIndex) -> list[str]:
 def _authors(page: _Page, section: str | None = None) -> list[str]:
     """Byline names, from the first source that yields any; outlet names and the article's own
     section label ("By Jane Doe | Business") are never authors."""
-    sources: list[list[str]] = []
-    if page.hints.byline_selector:
-        sources.append([_text_of(t) for t in _select(page.soup, page.hints.byline_selector)])
-    sources.append(_ld_people(page.ld, page.ld.get("author")))
-    meta_authors = [
+    sources: list[Callable[[], list[str]]] = []
+    if byline_selector := page.hints.byline_selector:
+        sources.append(lambda: [_text_of(t) for t in _select(page.root, byline_selector)])
+    sources.append(lambda: _ld_people(page.ld, page.ld.get("author")))
+    sources.append(lambda: [
         v
         for v in page.meta.all("author", "article:author", "dc.creator", "dcterms.creator", "byl", "parsely-author",
                                "sailthru.author", "twitter:creator")
         if not _URL_RE.match(v) and not v.startswith("@")
-    ]  # fmt: skip
-    sources.append(meta_authors)
-    sources.append([_microdata_value(t) for t in _microdata(page.soup, "author")])
-    sources.append(_visible_bylines(page.soup, page.index))
+    ])  # fmt: skip
+    sources.append(lambda: [_microdata_value(t) for t in _microdata(page, "author")])
+    sources.append(lambda: _visible_bylines(page))
     # A one-word section label is never a byline name ("By Jane Doe, Business"); a longer one may
     # be a column named after its author, so it is not excluded.
     label = section if section and len(section.split()) == 1 else ""
-    for raw in sources:
-        names = clean_author_names(raw, [*page.site_names, label])
+    for source in sources:
+        names = clean_author_names(source(), [*page.site_names, label])
         if names:
             return names
     return []
@@ -1500,30 +1874,36 @@ _OTHER_CONTENT_RE = re.compile(
 )
 
 
-def _in_other_content(tag: Tag) -> bool:
+def _in_other_content(tag: _Element, cache: dict[_Element, bool] | None = None) -> bool:
     """True inside nav/footer/aside or a related-stories/teaser block: their dates, headings and
-    bylines belong to other articles. (Unlike `_is_boilerplate`, headers and byline boxes pass.)"""
-    for node in [tag, *_ancestors(tag)]:
-        if node.name in ("nav", "footer", "aside"):
+    bylines belong to other articles. (Unlike `_is_boilerplate`, headers and byline boxes pass.)
+    `cache` remembers each element's own verdict across calls on one page."""
+    for node in itertools.chain((tag,), _ancestors(tag)):
+        own = cache.get(node) if cache is not None else None
+        if own is None:
+            name = node.tag
+            own = name in ("nav", "footer", "aside") or bool(
+                node.attrib and name not in ("html", "body") and _OTHER_CONTENT_RE.search(_attr_text(node))
+            )
+            if cache is not None:
+                cache[node] = own
+        if own:
             return True
-        if node.name not in ("[document]", "html", "body"):
-            if _OTHER_CONTENT_RE.search(_attr_text(node)):
-                return True
     return False
 
 
-def _time_elements(soup: BeautifulSoup) -> tuple[ParsedDate | None, ParsedDate | None]:
+def _time_elements(root: _Element) -> tuple[ParsedDate | None, ParsedDate | None]:
     """(published, modified) from <time> elements outside boilerplate; microdata ones are skipped
     because `_MetaTags`/`_microdata` already read them."""
     published = modified = None
-    for tag in soup.find_all("time"):
-        if tag.has_attr("itemprop") or _in_other_content(tag):
+    for tag in root.iter("time"):
+        if "itemprop" in tag.attrib or _in_other_content(tag):
             continue
         value = tag.get("datetime") or tag.get("content") or _text_of(tag)
-        parsed = parse_date(value if isinstance(value, str) else None)
+        parsed = parse_date(value)
         if parsed is None:
             continue
-        context = _attr_text(tag) + " " + (_text_of(tag.parent) if isinstance(tag.parent, Tag) else "")[:60]
+        context = _attr_text(tag) + " " + _text_of(tag.getparent())[:60]
         if _MODIFIED_HINT_RE.search(context) and "publish" not in context.lower():
             modified = modified or parsed
         else:
@@ -1531,24 +1911,47 @@ def _time_elements(soup: BeautifulSoup) -> tuple[ParsedDate | None, ParsedDate |
     return published, modified
 
 
-def _short_text_lines(soup: BeautifulSoup, index: _BlockIndex) -> Iterator[tuple[str, Tag]]:
-    """Short visible text blocks (≤160 chars) outside nav/footer/aside, in document order."""
-    for tag in soup.find_all(["p", "div", "span", "li", "small", "time", "dd", "address", "em", "strong"]):
+_SHORT_LINE_TAGS = ("p", "div", "span", "li", "small", "time", "dd", "address", "em", "strong")
+
+
+def _short_text_lines(root: _Element, index: _BlockIndex) -> Iterator[tuple[str, _Element]]:
+    """Short visible text blocks (≤160 chars) outside nav/footer/aside, in document order.
+
+    Bylines and text dates both read them: the scan is done once per page, as far as asked."""
+    found = index.short_lines
+    position = 0
+    while True:
+        if position < len(found):
+            yield found[position]
+            position += 1
+            continue
+        if index.short_scan is None:
+            index.short_scan = _scan_short_text_lines(root, index)
+        item = next(index.short_scan, None)
+        if item is None:
+            return
+        found.append(item)
+
+
+def _scan_short_text_lines(root: _Element, index: _BlockIndex) -> Iterator[tuple[str, _Element]]:
+    for tag in root.iter(*_SHORT_LINE_TAGS):
         if index.has_line_blocks(tag):
             continue
         text = _text_of(tag)
         if not text or len(text) > 160:
             continue
-        if _in_other_content(tag):
+        if _in_other_content(tag, index.other_content):
             continue
         yield text, tag
 
 
-def _text_dates(soup: BeautifulSoup, index: _BlockIndex) -> tuple[ParsedDate | None, ParsedDate | None]:
+def _text_dates(root: _Element, index: _BlockIndex) -> tuple[ParsedDate | None, ParsedDate | None]:
     """(published, modified) from visible lines: "Published 14 March 2026, 09:30 GMT",
     "Updated: March 15, 2026", or a bare date in a date/byline-classed element."""
     published = modified = None
-    for text, tag in _short_text_lines(soup, index):
+    for text, tag in _short_text_lines(root, index):
+        if not _MAY_HOLD_DATE_RE.search(text):
+            continue  # every date pattern needs a 4-digit year
         label = _DATE_LINE_LABEL_RE.match(text)
         found = _search_date(text)
         if found is None:
@@ -1561,7 +1964,7 @@ def _text_dates(soup: BeautifulSoup, index: _BlockIndex) -> tuple[ParsedDate | N
                 published = published or parsed
             continue
         remainder = (text[: match.start()] + text[match.end() :]).strip(" ,|•·-–—")
-        hinted = any(_DATE_HINT_RE.search(_attr_text(t)) for t in [tag, *_ancestors(tag, 3)])
+        hinted = any(_DATE_HINT_RE.search(_attr_text(t)) for t in itertools.chain((tag,), _ancestors(tag, 3)))
         if published is None and (hinted or len(remainder.split()) <= 2):
             published = parsed
         if published and modified:
@@ -1569,52 +1972,63 @@ def _text_dates(soup: BeautifulSoup, index: _BlockIndex) -> tuple[ParsedDate | N
     return published, modified
 
 
-def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
-    try:
-        return list(soup.select(selector))
-    except (SelectorSyntaxError, ValueError, NotImplementedError) as exc:
-        logger.warning("invalid CSS selector %r in extraction hints: %s", selector, exc)
-        return []
+_MAY_HOLD_DATE_RE = re.compile(r"(?:19|20)\d\d")
 
 
 def _dates(page: _Page) -> tuple[_DateChoice, _DateChoice]:
-    """Arbitrate published/modified dates: hints > jsonld > meta > time > text > url."""
-    meta, ld, soup = page.meta, page.ld, page.soup
-    micro_pub = next((_microdata_value(t) for t in _microdata(soup, "datePublished")), None)
-    micro_mod = next((_microdata_value(t) for t in _microdata(soup, "dateModified")), None)
-    time_pub, time_mod = _time_elements(soup)
-    text_pub, text_mod = _text_dates(soup, page.index)
-    hint_pub: tuple[ParsedDate | None, str] = (None, "text")
-    if page.hints.date_selector:
-        for tag in _select(soup, page.hints.date_selector):
-            raw = tag.get("datetime") or tag.get("content") or _text_of(tag)
-            if parsed := parse_date(raw if isinstance(raw, str) else None):
-                hint_pub = (parsed, "time" if tag.name == "time" else "text")
-                break
-    published_candidates: list[tuple[ParsedDate | None, str]] = [
-        hint_pub,
-        (parse_date(_ld_text(ld.get("datePublished"))), "jsonld"),
-        (parse_date(_ld_text(ld.get("dateCreated"))), "jsonld"),
-        (parse_date(meta.first("article:published_time", "og:article:published_time", "datepublished",
+    """Arbitrate published/modified dates: hints > jsonld > meta > time > text > url.
+
+    Candidates are computed lazily, in order: the page-wide scans (``<time>`` elements, visible
+    text lines) only run when structured data has no date."""
+    meta, ld, root = page.meta, page.ld, page.root
+    time_dates = functools.cache(lambda: _time_elements(root))
+    text_dates = functools.cache(lambda: _text_dates(root, page.index))
+
+    def hinted() -> ParsedDate | None:
+        if page.hints.date_selector:
+            for tag in _select(root, page.hints.date_selector):
+                raw = tag.get("datetime") or tag.get("content") or _text_of(tag)
+                if parsed := parse_date(raw):
+                    hint_source[0] = "time" if tag.tag == "time" else "text"
+                    return parsed
+        return None
+
+    hint_source = ["text"]
+
+    def micro(prop: str) -> ParsedDate | None:
+        return parse_date(next((_microdata_value(t) for t in _microdata(page, prop)), None))
+
+    published_candidates: list[tuple[Callable[[], ParsedDate | None], str | list[str]]] = [
+        (hinted, hint_source),
+        (lambda: parse_date(_ld_text(ld.get("datePublished"))), "jsonld"),
+        (lambda: parse_date(_ld_text(ld.get("dateCreated"))), "jsonld"),
+        (lambda: parse_date(meta.first("article:published_time", "og:article:published_time", "datepublished",
                                "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dc.date.created",
                                "dcterms.created", "pubdate", "publishdate", "publish-date", "date",
                                "article.published", "sailthru.date", "parsely-pub-date", "citation_date")),
          "meta"),
-        (parse_date(micro_pub), "meta"),
-        (time_pub, "time"),
-        (text_pub, "text"),
-        (date_from_url(page.url), "url"),
+        (lambda: micro("datePublished"), "meta"),
+        (lambda: time_dates()[0], "time"),
+        (lambda: text_dates()[0], "text"),
+        (lambda: date_from_url(page.url), "url"),
     ]  # fmt: skip
-    modified_candidates: list[tuple[ParsedDate | None, str]] = [
-        (parse_date(_ld_text(ld.get("dateModified"))), "jsonld"),
-        (parse_date(meta.first("article:modified_time", "og:updated_time", "dcterms.modified", "dc.date.modified",
-                               "datemodified", "last-modified", "article.updated", "lastmod")), "meta"),
-        (parse_date(micro_mod), "meta"),
-        (time_mod, "time"),
-        (text_mod, "text"),
+    modified_candidates: list[tuple[Callable[[], ParsedDate | None], str | list[str]]] = [
+        (lambda: parse_date(_ld_text(ld.get("dateModified"))), "jsonld"),
+        (lambda: parse_date(meta.first("article:modified_time", "og:updated_time", "dcterms.modified",
+                                       "dc.date.modified", "datemodified", "last-modified", "article.updated",
+                                       "lastmod")), "meta"),
+        (lambda: micro("dateModified"), "meta"),
+        (lambda: time_dates()[1], "time"),
+        (lambda: text_dates()[1], "text"),
     ]  # fmt: skip
-    published = next((_DateChoice(p, s) for p, s in published_candidates if p), _DateChoice())
-    modified = next((_DateChoice(p, s) for p, s in modified_candidates if p), _DateChoice())
+
+    def choose(candidates: list[tuple[Callable[[], ParsedDate | None], str | list[str]]]) -> _DateChoice:
+        for candidate, source in candidates:
+            if parsed := candidate():
+                return _DateChoice(parsed, source[0] if isinstance(source, list) else source)
+        return _DateChoice()
+
+    published, modified = choose(published_candidates), choose(modified_candidates)
     for label, choice in (("published", published), ("modified", modified)):
         if choice.parsed and choice.parsed.tz_assumed:
             logger.debug("%s date from %s has no time zone; UTC assumed", label, choice.source)
@@ -1638,9 +2052,9 @@ def _normalise_language(value: str | None) -> str | None:
 
 
 def _language(page: _Page) -> str | None:
-    html_tag = page.soup.find("html")
+    html_tag = page.root if page.root.tag == "html" else _first(page.root, "html")
     candidates = []
-    if isinstance(html_tag, Tag):
+    if html_tag is not None:
         candidates += [html_tag.get("lang"), html_tag.get("xml:lang")]
     candidates += [
         page.meta.first("og:locale"),
@@ -1680,14 +2094,21 @@ def _section_label(text: str | None, page: _Page) -> str | None:
 def _breadcrumb_section(page: _Page) -> str | None:
     """The most specific breadcrumb above the article (JSON-LD BreadcrumbList, then markup)."""
     trails: list[list[str]] = [page.ld.breadcrumbs]
-    for tag in page.soup.find_all(True, limit=5000):
-        label = f"{_attr_text(tag)} {tag.get('aria-label') or ''} {tag.get('itemtype') or ''}"
-        if _BREADCRUMB_ATTR_RE.search(label):
-            trails.append(
-                [_text_of(a) for a in tag.find_all("a")] or [_text_of(li) for li in tag.find_all("li")]
-            )
-            break
-    title = (_title(page) or "").casefold()
+    # The first element among the page's first 5,000 whose class, id, aria-label or itemtype says so.
+    marked = page.attributed.matching(_BREADCRUMB_ATTR_RE)
+    marked += [
+        t
+        for t in page.labelled
+        if _BREADCRUMB_ATTR_RE.search(f"{t.get('aria-label') or ''} {t.get('itemtype') or ''}")
+    ]
+    found = [t for t in marked if page.index.position(t) < 5000]
+    if found:
+        tag = min(found, key=page.index.position)
+        trails.append(
+            [_text_of(a) for a in tag.iter("a") if a is not tag]
+            or [_text_of(li) for li in tag.iter("li") if li is not tag]
+        )
+    title = (page.title or "").casefold()
     for trail in trails:
         labels = [t for raw in trail if (t := _section_label(raw, page)) and t.casefold() != title]
         if labels:
@@ -1697,12 +2118,12 @@ def _breadcrumb_section(page: _Page) -> str | None:
 
 def _labelled_section(page: _Page) -> str | None:
     """A kicker/rubric element: `<div class="rubric">Economy</div>` above the headline."""
-    for tag in page.soup.find_all(["div", "span", "p", "a", "strong", "em", "small", "li"]):
-        if not _SECTION_LABEL_RE.search(_attr_text(tag)) or _is_hidden(tag):
+    for tag in page.attributed.matching(_SECTION_LABEL_RE):
+        if tag.tag not in ("div", "span", "p", "a", "strong", "em", "small", "li") or _is_hidden(tag):
             continue
-        if page.index.has_line_blocks(tag) or _in_other_content(tag):
+        if page.index.has_line_blocks(tag) or _in_other_content(tag, page.index.other_content):
             continue
-        if any(a.name in ("nav", "header", "footer", "aside") for a in _ancestors(tag)):
+        if any(a.tag in ("nav", "header", "footer", "aside") for a in _ancestors(tag)):
             continue
         if label := _section_label(_text_of(tag), page):
             return label
@@ -1719,8 +2140,13 @@ def _url_section(page: _Page) -> str | None:
         return None
     here = urlsplit(page.url)
     best: tuple[int, str] | None = None
-    for link in page.soup.find_all("a", href=True, limit=_MAX_SECTION_LINKS):
-        href = _absolute_http_url(str(link.get("href")), page.url)
+    links = (a for a in page.root.iter("a") if "href" in a.attrib)
+    for link in itertools.islice(links, _MAX_SECTION_LINKS):
+        raw = (link.get("href") or "").strip()
+        last = raw.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        if last not in ("", ".", "..") and f"/{last}/" not in here.path:
+            continue  # the target's last folder is not a folder of the article's URL: cannot qualify
+        href = _absolute_http_url(raw, page.url)
         if not href:
             continue
         target = urlsplit(href)
@@ -1744,7 +2170,7 @@ def _section(page: _Page) -> str | None:
     candidates = [
         _ld_text(page.ld.get("articleSection")),
         page.meta.first("article:section", "section", "article.section", "parsely-section", "category"),
-        next((_microdata_value(t) for t in _microdata(page.soup, "articleSection")), None),
+        next((_microdata_value(t) for t in _microdata(page, "articleSection")), None),
     ]
     if found := next((c for c in candidates if c), None):
         return found
@@ -1757,7 +2183,7 @@ def _tags(page: _Page) -> list[str]:
     raw += page.meta.all("article:tag")
     for value in page.meta.all("news_keywords", "keywords"):
         raw += value.split(",")
-    for tag in _microdata(page.soup, "keywords"):
+    for tag in _microdata(page, "keywords"):
         raw += _microdata_value(tag).split(",")
     seen: set[str] = set()
     out: list[str] = []
@@ -1782,8 +2208,8 @@ def _absolute_http_url(href: str | None, base: str | None) -> str | None:
 def _canonical_url(page: _Page) -> str | None:
     links = [
         t.get("href")
-        for t in page.soup.find_all("link", href=True)
-        if "canonical" in [r.lower() for r in (t.get("rel") or [])]
+        for t in page.root.iter("link")
+        if "href" in t.attrib and "canonical" in [r.lower() for r in (t.get("rel") or "").split()]
     ]
     mep = page.ld.get("mainEntityOfPage")
     ld_url = (
@@ -1798,6 +2224,7 @@ def _canonical_url(page: _Page) -> str | None:
 _PAYWALL_CLASS_RE = re.compile(
     r"paywall|subscriber-only|subscribers-only|premium-content|regwall|piano-|metered", re.I
 )
+_PAYWALL_CLASS_NEEDLES = ("paywall", "subscriber", "premium-content", "regwall", "piano-", "metered")
 _PAYWALL_TEXT_RE = re.compile(
     r"subscribe to (?:continue|read)|to continue reading|for subscribers only|subscribers only"
     r"|already a subscriber|this (?:article|content) is (?:for|available to|exclusive to) (?:paying )?"
@@ -1818,7 +2245,7 @@ def _is_paywalled(page: _Page) -> bool:
         return True
     # Class names alone are not enough: many templates ship a hidden paywall container on every
     # page. A marker element must also say "subscribe to continue" or similar.
-    for tag in page.soup.find_all(class_=_PAYWALL_CLASS_RE):
+    for tag in page.classed.matching(_PAYWALL_CLASS_RE, _PAYWALL_CLASS_NEEDLES):
         if _PAYWALL_TEXT_RE.search(_text_of(tag)[:500]):
             return True
     return False
@@ -1828,15 +2255,16 @@ _SITE_AFTER_RE = re.compile(r"^\s+(?:\||-|–|—|::|·|•)\s+(?P<name>\S.*)$")
 _SITE_BEFORE_RE = re.compile(r"^(?P<name>.*\S)\s+(?:\||-|–|—|::|·|•)\s+$")
 
 
-def _title_site_name(soup: BeautifulSoup, ld: _JsonLd, meta: _MetaTags) -> str | None:
+def _title_site_name(root: _Element, ld: _JsonLd, meta: _MetaTags) -> str | None:
     """The outlet name a <title> carries around the headline: "Outlet - Headline", "Headline | Outlet"."""
-    if not isinstance(soup.title, Tag):
+    title_element = _first(root, "title")
+    if title_element is None:
         return None
-    title = normalise_text(_text_of(soup.title))
+    title = normalise_text(_text_of(title_element))
     headlines = [
         _ld_text(ld.get("headline")),
         meta.first("og:title", "twitter:title", "dc.title", "headline"),
-        _first_h1(soup),
+        _first_h1(root),
     ]
     for headline in headlines:
         headline = normalise_text(headline or "")
@@ -1854,9 +2282,7 @@ def _title_site_name(soup: BeautifulSoup, ld: _JsonLd, meta: _MetaTags) -> str |
     return None
 
 
-def _site_names(
-    ld: _JsonLd, meta: _MetaTags, soup: BeautifulSoup, outlet_name: str | None = None
-) -> list[str]:
+def _site_names(ld: _JsonLd, meta: _MetaTags, root: _Element, outlet_name: str | None = None) -> list[str]:
     """Names the outlet goes by: the configured name, og:site_name, publisher, <title> suffix."""
     names = [outlet_name or "", *meta.all("og:site_name", "application-name", "dc.publisher")]
     publisher = ld.get("publisher")
@@ -1864,7 +2290,7 @@ def _site_names(
         if text := _ld_text(ld.resolve(pub)):
             names.append(text)
     names += ld.org_names
-    names.append(_title_site_name(soup, ld, meta) or "")
+    names.append(_title_site_name(root, ld, meta) or "")
     return list(dict.fromkeys(normalise_text(n) for n in names if n and normalise_text(n)))
 
 
@@ -1879,26 +2305,23 @@ _CAPTION_HOLDER_RE = re.compile(r"(?<![a-z])caption(?![a-z])")
 _CREDIT_HOLDER_RE = re.compile(r"(?<![a-z])(?:photo|image|picture|img)[-_]?credits?(?![a-z])", re.I)
 
 
-def _figure_captions(soup: BeautifulSoup) -> tuple[list[str], list[str], set[str]]:
+def _figure_captions(page: _Page) -> tuple[list[str], list[str], set[str]]:
     """Caption and credit texts from <figure>/<figcaption> and caption-classed blocks, plus every
     raw caption block text (casefolded) so the body filter can drop one an extractor kept."""
     captions: list[str] = []
     credits: list[str] = []
     raw_texts: set[str] = set()
-    seen: set[int] = set()
-    credit_holders = set(map(id, soup.find_all(class_=_CREDIT_HOLDER_RE)))
-    holders = [
-        t
-        for t in soup.find_all(True)
-        if t.name == "figcaption" or _CAPTION_HOLDER_RE.search(_attr_text(t)) or id(t) in credit_holders
-    ]
-    previous: tuple[Tag, bool] | None = None  # the last holder, and whether it gave a caption
+    seen: set[_Element] = set()
+    credit_holders = set(page.classed.matching(_CREDIT_HOLDER_RE, ("credit",)))
+    marked = credit_holders.union(page.attributed.matching(_CAPTION_HOLDER_RE, ("caption",)))
+    holders = sorted(marked.union(page.root.iter("figcaption")), key=page.index.position)
+    previous: tuple[_Element, bool] | None = None  # the last holder, and whether it gave a caption
     for holder in holders:
-        if id(holder) in seen or any(id(p) in seen for p in _ancestors(holder)):
+        if holder in seen or any(p in seen for p in _ancestors(holder)):
             continue
-        seen.add(id(holder))
+        seen.add(holder)
         raw_texts.add(_text_of(holder).casefold())
-        items = holder.find_all("li")
+        items = [li for li in holder.iter("li") if li is not holder]
         if items:
             # A gallery caption (or credit box) rendered as a list: one caption or credit per item,
             # a bare name right after a caption being that caption's credit.
@@ -1916,7 +2339,7 @@ def _figure_captions(soup: BeautifulSoup) -> tuple[list[str], list[str], set[str
                     last_caption = text
             previous = None
             continue
-        if id(holder) in credit_holders and holder.name != "figcaption":
+        if holder in credit_holders and holder.tag != "figcaption":
             if text := strip_bullet(_text_of(holder)):
                 credits.append(text)
             previous = (holder, False)
@@ -1925,7 +2348,7 @@ def _figure_captions(soup: BeautifulSoup) -> tuple[list[str], list[str], set[str
         if (
             previous is not None
             and previous[1]
-            and holder.find_previous_sibling() is previous[0]
+            and _previous_element(holder) is previous[0]
             and captions
             and is_caption_then_credit(captions[-1], text)
         ):
@@ -1934,21 +2357,23 @@ def _figure_captions(soup: BeautifulSoup) -> tuple[list[str], list[str], set[str
             previous = (holder, False)
             continue
         captions_before = len(captions)
-        credit_tags = holder.find_all(["small", "cite", "span"], class_=_CREDIT_CLASS_RE) + holder.find_all(
-            ["small", "cite"]
-        )
+        descendants = [d for d in holder.iter("small", "cite", "span") if d is not holder]
+        credit_tags = [d for d in descendants if _class_matches(d, _CREDIT_CLASS_RE)]
+        credit_tags += [d for d in descendants if d.tag != "span"]
         for credit_tag in dict.fromkeys(credit_tags):
             if text := _text_of(credit_tag):
                 credits.append(text)
-            credit_tag.extract()  # so the caption text below does not repeat it
+            _detach(credit_tag)  # so the caption text below does not repeat it
         caption, credit = split_caption_credit(strip_bullet(_text_of(holder)))
         if caption:
             captions.append(caption)
         if credit:
             credits.append(credit)
         previous = (holder, len(captions) > captions_before and not credit)
-    for tag in soup.find_all(["figure"]):
-        for credit_tag in tag.find_all(class_=_CREDIT_CLASS_RE):
+    for tag in page.root.iter("figure"):
+        for credit_tag in (
+            d for d in tag.iterdescendants() if _is_element(d) and _class_matches(d, _CREDIT_CLASS_RE)
+        ):
             if (text := _text_of(credit_tag)) and text not in credits:
                 credits.append(text)
     raw_texts.update(c.casefold() for c in captions)
@@ -1961,19 +2386,25 @@ class _Body:
     kinds: list[ParagraphKind]
     method: str
     strong_container: bool = False
+    sources: list[_Element | None] | None = None  # the element of each paragraph (DOM bodies)
 
     @property
     def chars(self) -> int:
         return sum(len(p) for p, k in zip(self.paragraphs, self.kinds, strict=True) if k == "p")
 
 
-def _as_body(blocks: list[tuple[str, ParagraphKind]], method: str, strong: bool = False) -> _Body:
-    return _Body([b[0] for b in blocks], [b[1] for b in blocks], method, strong)
+def _as_body(
+    blocks: list[tuple[str, ParagraphKind]],
+    method: str,
+    strong: bool = False,
+    sources: list[_Element | None] | None = None,
+) -> _Body:
+    return _Body([b[0] for b in blocks], [b[1] for b in blocks], method, strong, sources)
 
 
-def _body_from_hints(soup: BeautifulSoup, selector: str, index: _BlockIndex) -> _Body | None:
+def _body_from_hints(root: _Element, selector: str, index: _BlockIndex) -> _Body | None:
     blocks: list[tuple[str, ParagraphKind]] = []
-    for tag in _select(soup, selector):
+    for tag in _select(root, selector):
         blocks += _collect_blocks(tag, index)
     return _as_body(blocks, "hints", True) if blocks else None
 
@@ -2004,16 +2435,18 @@ def _blocks_from_trafilatura_tree(body: etree._Element) -> list[tuple[str, Parag
     return blocks
 
 
-def _body_from_trafilatura(text: str, url: str | None) -> _Body | None:
+def _body_from_trafilatura(tree: _Element, url: str | None) -> _Body | None:
     try:
         document = trafilatura.bare_extraction(
-            text,
+            tree,
             url=url,
             include_comments=False,
             include_tables=False,
             include_images=False,
             with_metadata=False,
             favor_recall=True,
+            # No readability/jusText comparison: the container candidate plays that part here.
+            fast=True,
             deduplicate=False,
         )
     except (
@@ -2042,20 +2475,20 @@ _BODY_CLASS_RE = re.compile(
 _MAX_CONTAINERS = 40
 
 
-def _paragraph_parent(soup: BeautifulSoup) -> Tag | None:
+def _paragraph_parent(root: _Element) -> _Element | None:
     """The element holding the most <p> text as direct children (the classic readability cue):
     on templates without a recognised body class it is the story text, without the rubric,
     standfirst and dateline that sit beside it in the article wrapper."""
-    totals: dict[int, tuple[Tag, int, int]] = {}
-    for p in soup.find_all("p"):
-        parent = p.parent
-        if not isinstance(parent, Tag) or parent.name in ("body", "html", "[document]"):
+    totals: dict[_Element, tuple[_Element, int, int]] = {}
+    for p in root.iter("p"):
+        parent = p.getparent()
+        if parent is None or parent.tag in ("body", "html"):
             continue
         text = _text_of(p)
         if len(text) < 25:
             continue
-        tag, chars, count = totals.get(id(parent), (parent, 0, 0))
-        totals[id(parent)] = (tag, chars + len(text), count + 1)
+        tag, chars, count = totals.get(parent, (parent, 0, 0))
+        totals[parent] = (tag, chars + len(text), count + 1)
     if not totals:
         return None
     tag, _chars, count = max(totals.values(), key=lambda t: t[1])
@@ -2069,13 +2502,19 @@ _NEAR_CONTAINER = 0.9
 _NEAR_PARENT = 0.97
 
 
-def _container_candidates(soup: BeautifulSoup) -> tuple[list[Tag], Tag | None]:
+_ARTICLE_BODY_PROP_RE = re.compile(r"articleBody", re.I)
+
+
+def _container_candidates(page: _Page) -> tuple[list[_Element], _Element | None]:
     """Possible article-body containers, and which of them (if any) is the paragraph parent."""
-    found: list[Tag] = []
-    found += soup.find_all(attrs={"itemprop": re.compile(r"articleBody", re.I)})
-    found += [t for t in soup.find_all(["div", "section"]) if _BODY_CLASS_RE.search(_attr_text(t))]
-    found += soup.find_all(["article", "main"]) + soup.find_all(attrs={"role": "main"})
-    parent = _paragraph_parent(soup)
+    root = page.root
+    found: list[_Element] = []
+    found += [t for t in page.itemprops if _ARTICLE_BODY_PROP_RE.search(t.get("itemprop") or "")]
+    found += [t for t in page.attributed.matching(_BODY_CLASS_RE) if t.tag in ("div", "section")]
+    found += [*root.iter("article", "main")] + [t for t in page.roled if t.get("role") == "main"]
+    # (Elements detached with a caption's credit line are no longer candidates.)
+    found = [t for t in found if t.tag in ("div", "section", "article", "main") or _is_attached(t, root)]
+    parent = _paragraph_parent(root)
     if parent is not None and any(_is_boilerplate(a) for a in _ancestors(parent)):
         parent = None  # in a comments box, sidebar, footer…
     if parent is not None:
@@ -2094,25 +2533,44 @@ def _prose_chars(blocks: list[tuple[str, ParagraphKind]]) -> int:
     )
 
 
-def _body_from_dom(soup: BeautifulSoup, index: _BlockIndex) -> _Body | None:
+def _is_attached(tag: _Element, root: _Element) -> bool:
+    return tag is root or any(a is root for a in tag.iterancestors())
+
+
+def _body_from_dom(page: _Page) -> _Body | None:
     """Paragraphs of the densest article container (by prose characters); ties go to the most
     focused container (least total text), so <div itemprop=articleBody> beats its <article>."""
-    scored: list[tuple[int, int, float, list[tuple[str, ParagraphKind]]]] = []
-    candidates, parent = _container_candidates(soup)
+    scored: list[tuple[int, _Element, float, list[tuple[str, ParagraphKind]], list[_Element | None]]] = []
+    root, index = page.root, page.index
+    candidates, parent = _container_candidates(page)
+    # Last in document order first: a container is collected after the candidates inside it, and
+    # reuses their blocks.
+    memo: _Collected = {}
+    collected: dict[_Element, tuple[_Blocks, list[_Element | None]]] = {}
+    for tag in sorted(candidates, key=lambda t: -index.position(t)):
+        sources: list[_Element | None] = []
+        blocks = _collect_blocks(tag, index, sources, memo)
+        collected[tag] = memo[tag] = (blocks, sources)
     for tag in candidates:
-        blocks = _collect_blocks(tag, index)
+        blocks, sources = collected[tag]
         # The paragraph parent must hold (nearly) all the prose to beat a recognised container.
         near = _NEAR_PARENT if tag is parent else _NEAR_CONTAINER
-        scored.append((_prose_chars(blocks), len(tag.get_text()), near, blocks))
+        scored.append((_prose_chars(blocks), tag, near, blocks, sources))
     if scored:
         best_score = max(s[0] for s in scored)
         if best_score > 0:
             close = [s for s in scored if s[0] >= s[2] * best_score]
-            blocks = min(close, key=lambda s: s[1])[3]
-            return _as_body(blocks, "fallback-paragraphs", True)
-    root = soup.body if isinstance(soup.body, Tag) else soup
-    blocks = _collect_blocks(root, index)
-    return _as_body(blocks, "fallback-paragraphs") if blocks else None
+            best = close[0] if len(close) == 1 else min(close, key=lambda s: _full_text_length(s[1]))
+            return _as_body(best[3], "fallback-paragraphs", True, best[4])
+    return _page_body(root, index)
+
+
+def _page_body(root: _Element, index: _BlockIndex) -> _Body | None:
+    """Every paragraph of the page outside boilerplate subtrees (nav, footer, share bars, …)."""
+    body = _first(root, "body")
+    sources: list[_Element | None] = []
+    blocks = _collect_blocks(body if body is not None else root, index, sources)
+    return _as_body(blocks, "fallback-paragraphs", False, sources) if blocks else None
 
 
 def _body_from_jsonld(ld: _JsonLd) -> _Body | None:
@@ -2122,20 +2580,43 @@ def _body_from_jsonld(ld: _JsonLd) -> _Body | None:
     text = html_lib.unescape(raw)
     if "<" in text and ">" in text:
         # Some CMSes put HTML in articleBody.
-        fragment = BeautifulSoup(text, "lxml")
-        blocks = _collect_blocks(fragment, _BlockIndex(fragment))
+        fragment = _parse_fragment(text)
+        blocks = _collect_blocks(fragment, _BlockIndex(fragment)) if fragment is not None else []
     else:
         paragraphs = [p for p in re.split(r"\n\s*\n|\r\n|\n", text) if p.strip()]
         blocks = [(_collapse(p), "p") for p in paragraphs]
     return _as_body(blocks, "jsonld-articleBody") if blocks else None
 
 
-# Trafilatura is the default: it generalises over unknown layouts. The DOM fallback replaces it
-# when it comes from a recognised article container and recovers clearly more prose (trafilatura
-# drops short paragraphs such as "He declined to comment." under its own heuristics). 1.15 and
-# 1.5 were chosen on the fixture pages: ordinary differences stay below 10%.
-_DOM_OVER_TRAFILATURA = 1.15
+# How the candidates are arbitrated (`_choose_body`):
+#
+# * trafilatura is the default: it generalises over unknown layouts. Its weakness is the edges of
+#   the article: it keeps teaser lists, "Top stories" boxes and newsletter sign-ups above or below
+#   the story, and sometimes stops early (an ad slot or a widget mid-article) or drops short
+#   paragraphs.
+# * The recognised article container (itemprop=articleBody, a body class, <article>, the element
+#   holding most <p> text) knows where the story is but not what inside it is prose.
+# * When the two agree on most of trafilatura's text, the article is their common part, laid out
+#   as the container has it: trafilatura's paragraphs outside the container are dropped, and the
+#   container's paragraphs trafilatura left out are added back when they read as prose — a full
+#   sentence of `_MIN_ADDED_PROSE`+ characters, mostly not link text, not repeating text already
+#   kept — inside the common part or after it (up to the first non-prose line after it, such as a
+#   "More stories" heading: what follows that is another block of the page). Subheads between
+#   two shared paragraphs are kept as well. Nothing is added before the common part (rubric,
+#   standfirst, teaser rows of the wrapper).
+# * When they disagree (the container holds less than half of trafilatura's text), trafilatura
+#   wins; its paragraphs the page walk files under boilerplate (nav, share bar, newsletter,
+#   related box…) are dropped.
+# * JSON-LD articleBody wins when it is much longer than the visible text (paywalled pages) or
+#   says the same thing with better paragraph breaks.
+_MIN_SHARED = 0.5
+_MAX_ALIGNMENT = 250_000  # paragraphs × paragraphs: difflib is quadratic in the worst case
+_MIN_ADDED_PROSE = 100
+_MAX_ADDED_LINK_DENSITY = 0.5
+_MIN_KEPT_AFTER_FILTER = 0.5
 _JSONLD_OVER_VISIBLE = 1.5
+_NON_WORD_RE = re.compile(r"\W+")
+_WORD_RE = re.compile(r"\w+")
 
 
 def _same_text(a: _Body, b: _Body) -> bool:
@@ -2152,41 +2633,121 @@ def _is_stray_block(text: str) -> bool:
     return len(text) <= _MAX_STRAY_CHARS and not _SENTENCE_END_RE.search(text.rstrip())
 
 
-def _dom_is_focused(traf: _Body, dom: _Body) -> bool:
-    """True when the article container holds all of trafilatura's prose and trafilatura only adds
-    stray lines from around it (sidebar boxes, the rubric and standfirst of the article wrapper)."""
-    if not dom.strong_container or dom.chars == 0:
-        return False
-    inside = {re.sub(r"\s+", " ", p).strip() for p in dom.paragraphs}
-    extra = [
-        p for p, k in zip(traf.paragraphs, traf.kinds, strict=True)
-        if k == "p" and re.sub(r"\s+", " ", p).strip() not in inside
-    ]  # fmt: skip
-    if not extra or not all(_is_stray_block(p) for p in extra):
-        return False
-    # …and the container brings no stray lines of its own (a rubric, a standfirst).
-    outside = {re.sub(r"\s+", " ", p).strip() for p in traf.paragraphs}
-    return not any(
-        k == "p"
-        and _is_stray_block(p)
-        and not p.startswith("• ")
-        and re.sub(r"\s+", " ", p).strip() not in outside
-        for p, k in zip(dom.paragraphs, dom.kinds, strict=True)
+def _block_key(text: str) -> str:
+    """Paragraph identity across extractors: letters and digits only, case-folded (trafilatura and
+    the page walk differ in spacing and punctuation around inline markup)."""
+    return _NON_WORD_RE.sub("", text).casefold()
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD_RE.findall(text.casefold())
+    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))} if words else set()
+
+
+def _link_density(source: _Element | None, text: str) -> float:
+    """Share of a paragraph's text that is link text (0 for loose text without an element)."""
+    if source is None or not text:
+        return 0.0
+    return min(1.0, sum(len(_text_of(a)) for a in source.iter("a")) / len(text))
+
+
+def _reads_as_prose(text: str, kind: ParagraphKind, source: _Element | None) -> bool:
+    return (
+        kind == "p"
+        and not text.startswith("• ")
+        and len(text) >= _MIN_ADDED_PROSE
+        and not _is_stray_block(text)
+        and _link_density(source, text) < _MAX_ADDED_LINK_DENSITY
     )
 
 
-def _choose_body(candidates: list[_Body | None]) -> _Body | None:
-    hints, traf, dom, jsonld = candidates
+def _merge_with_container(traf: _Body, dom: _Body) -> _Body | None:
+    """trafilatura's paragraphs, trimmed to and completed from the article container (see above);
+    None when the two do not agree on at least half of trafilatura's text."""
+    if len(traf.paragraphs) * len(dom.paragraphs) > _MAX_ALIGNMENT:
+        return None  # a page of thousands of list items: not an article to align paragraph by paragraph
+    dom_sources = dom.sources or [None] * len(dom.paragraphs)
+    ops = SequenceMatcher(
+        None,
+        [_block_key(p) for p in traf.paragraphs],
+        [_block_key(p) for p in dom.paragraphs],
+        autojunk=False,
+    ).get_opcodes()
+    equal = [i for i, op in enumerate(ops) if op[0] == "equal"]
+    shared = sum(len(p) for op in ops if op[0] == "equal" for p in traf.paragraphs[op[1] : op[2]])
+    if not equal or shared < _MIN_SHARED * traf.chars:
+        return None
+    first, last = equal[0], equal[-1]
+    seen: set[tuple[str, ...]] | None = None  # shingles of the text kept so far, when first needed
+    blocks: list[tuple[str, ParagraphKind]] = []
+    added = blocked = False
+    for position, (tag, _i1, _i2, j1, j2) in enumerate(ops):
+        if tag == "equal":  # the container's wording: it keeps the spaces <br> and inline tags imply
+            blocks += zip(dom.paragraphs[j1:j2], dom.kinds[j1:j2], strict=True)
+            continue
+        if position < first:
+            continue
+        for j in range(j1, j2):
+            text, kind = dom.paragraphs[j], dom.kinds[j]
+            if position > last and blocked:
+                break
+            if (
+                kind == "h"
+                and position < last
+                and _link_density(dom_sources[j], text) < _MAX_ADDED_LINK_DENSITY
+            ):
+                blocks.append((text, kind))  # a subhead between two shared paragraphs
+                added = True
+            elif _reads_as_prose(text, kind, dom_sources[j]):
+                if seen is None:
+                    shared_text = (p for op in ops if op[0] == "equal" for p in dom.paragraphs[op[3] : op[4]])
+                    seen = set().union(*map(_shingles, shared_text))
+                shingles = _shingles(text)
+                if shingles and len(shingles & seen) * 2 > len(shingles):
+                    continue  # the same text again (a pull quote, a flattened copy of the story)
+                blocks.append((text, kind))
+                seen |= shingles
+                added = True
+            elif position > last and not text.startswith("• "):
+                blocked = True
+    return _as_body(blocks, "trafilatura+container" if added else "trafilatura", True)
+
+
+def _drop_boilerplate_paragraphs(traf: _Body, page: _Body | None) -> _Body:
+    """trafilatura's paragraphs without those the page walk skips as boilerplate (they are not among
+    the page's own paragraphs), unless that would remove most of the text (a layout the walk does
+    not understand)."""
+    if page is None:
+        return traf
+    known = {_block_key(p) for p in page.paragraphs}
+    kept = [(p, k) for p, k in zip(traf.paragraphs, traf.kinds, strict=True) if _block_key(p) in known]
+    if len(kept) == len(traf.paragraphs):
+        return traf
+    if sum(len(p) for p, k in kept if k == "p") < _MIN_KEPT_AFTER_FILTER * traf.chars:
+        return traf
+    return _as_body(kept, traf.method)
+
+
+def _choose_body(
+    hints: _Body | None,
+    traf: _Body | None,
+    dom: _Body | None,
+    jsonld: _Body | None,
+    page_body: Callable[[], _Body | None],
+) -> _Body | None:
+    """The body to keep (see the rules above); `page_body` gives every paragraph of the page outside
+    boilerplate, computed only when needed."""
     if hints is not None and hints.chars > 0:
         return hints
-    best: _Body | None = traf
-    if dom is not None and (
-        best is None
-        or best.chars == 0
-        or (dom.strong_container and dom.chars > _DOM_OVER_TRAFILATURA * best.chars)
-        or _dom_is_focused(best, dom)
-    ):
+    best: _Body | None
+    if traf is None or traf.chars == 0:
         best = dom
+    elif dom is not None and dom.strong_container and (merged := _merge_with_container(traf, dom)):
+        best = merged
+    else:
+        best = _drop_boilerplate_paragraphs(
+            traf, dom if dom is not None and not dom.strong_container else page_body()
+        )
     if jsonld is not None and (
         jsonld.chars > _JSONLD_OVER_VISIBLE * (best.chars if best else 0)
         or (best and _same_text(best, jsonld))
@@ -2223,8 +2784,67 @@ def _filter_body(body: _Body, title: str | None, caption_texts: set[str], author
 # ============================================================================================
 
 
-def _parse_soup(text: str) -> BeautifulSoup:
-    return BeautifulSoup(text, "lxml")
+# One parse per page, shared by the metadata readers, the container scorer and trafilatura (which
+# copies the tree before cleaning it). Parser settings and input repairs are trafilatura's own
+# (`trafilatura.utils.load_html`), so it sees exactly the tree it would have built from the text.
+_HTML_PARSER = lxml_html.HTMLParser(
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+)
+# Every element an `HtmlElement`, chosen in C: lxml.html's default lookup (a Python call for each
+# element proxy, to pick form and input classes nobody here uses) costs more than the parse.
+_HTML_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=lxml_html.HtmlElement,
+        comment=lxml_html.HtmlComment,
+        pi=lxml_html.HtmlProcessingInstruction,
+        entity=lxml_html.HtmlEntity,
+    )
+)
+_INVALID_XML_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DOCTYPE_TAG_RE = re.compile("^< ?! ?DOCTYPE[^>]*/[^<>]*>", re.IGNORECASE)
+_FAULTY_HTML_RE = re.compile(r"(<html.*?)\s*/>", re.IGNORECASE)
+
+
+def _repair_markup(text: str) -> str:
+    """What libxml2 chokes on: control characters, a self-closing DOCTYPE or <html/>."""
+    text = _INVALID_XML_CHARS_RE.sub("", text)
+    if "doctype" in text[:50].lower():
+        first, newline, rest = text.partition("\n")
+        text = _DOCTYPE_TAG_RE.sub("", first, count=1) + newline + rest
+    for line in text[:4096].splitlines()[:4]:
+        if "<html" in line and line.endswith("/>"):
+            text = _FAULTY_HTML_RE.sub(r"\1>", text, count=1)
+            break
+    return text
+
+
+def _parse_html(text: str) -> _Element | None:
+    """The page as an lxml tree (what `lxml.html.fromstring` returns: the <html> element for a
+    document, the fragment's element otherwise), or None when libxml2 finds nothing to parse."""
+    text = _repair_markup(text)
+    tree: _Element | None = None
+    try:
+        tree = lxml_html.fromstring(text, parser=_HTML_PARSER)
+    except ValueError:  # "Unicode strings with encoding declaration are not supported"
+        tree = None
+    except (etree.LxmlError, TypeError) as exc:
+        logger.debug("lxml could not parse the page as text: %s", exc)
+    if tree is None or len(tree) < 1:
+        try:
+            tree = lxml_html.fromstring(text.encode("utf-8", "surrogatepass"), parser=_HTML_PARSER)
+        except (etree.LxmlError, ValueError, TypeError, UnicodeError) as exc:
+            logger.debug("lxml could not parse the page as bytes: %s", exc)
+    return tree
+
+
+def _parse_fragment(markup: str) -> _Element | None:
+    """The <body> of an HTML fragment (articleBody with markup), or None."""
+    tree = _parse_html(f"<html><body>{markup}</body></html>")
+    return _first(tree.getroottree().getroot(), "body") if tree is not None else None
+
+
+def _empty_document() -> _Element:
+    return lxml_html.document_fromstring("<html><body></body></html>")
 
 
 def extract_article(
@@ -2249,12 +2869,17 @@ def extract_article(
         return Article(method="empty", extractor_version=EXTRACTOR_VERSION)
     text, encoding = decode_html(bytes(html) if isinstance(html, bytearray) else html, content_type)
     text = unicodedata.normalize("NFC", text)
-    soup = _parse_soup(text)
-    ld = _read_jsonld(soup)
-    meta = _MetaTags(soup)
-    page = _Page(soup, url, hints, ld, meta, _BlockIndex(soup), _site_names(ld, meta, soup, outlet_name))
+    tree = _parse_html(text)
+    # trafilatura rejects a parse of something that is not HTML at all (no "html" near the start
+    # and fewer than two top-level elements); so does the body cascade below.
+    html_like = tree is not None and ("html" in text[:50].lower() or len(tree) >= 2)
+    root = tree.getroottree().getroot() if tree is not None else _empty_document()
+    index = _BlockIndex(root)
+    ld = _read_jsonld(root)
+    meta = _MetaTags(root)
+    page = _Page(root, url, hints, ld, meta, index, _site_names(ld, meta, root, outlet_name))
 
-    title = _title(page)
+    title = page.title = _title(page)
     section = _section(page)
     authors = _authors(page, section)
     published, modified = _dates(page)
@@ -2273,17 +2898,15 @@ def extract_article(
         is_paywalled=_is_paywalled(page),
         extractor_version=EXTRACTOR_VERSION,
     )
-    # Captions are read before the body because _figure_captions detaches credit elements.
-    captions, credits, caption_texts = _figure_captions(soup)
+    # trafilatura works on its own copy of the pristine tree; captions are read next because
+    # _figure_captions detaches credit elements before the container scorer looks at the page.
+    hinted = _body_from_hints(root, hints.body_selector, index) if hints.body_selector else None
+    traf = _body_from_trafilatura(tree, url) if tree is not None and html_like and hinted is None else None
+    captions, credits, caption_texts = _figure_captions(page)
     article.image_captions, article.image_credits = captions, credits
 
-    candidates: list[_Body | None] = [
-        _body_from_hints(soup, hints.body_selector, page.index) if hints.body_selector else None,
-        _body_from_trafilatura(text, url),
-        _body_from_dom(soup, page.index),
-        _body_from_jsonld(ld),
-    ]
-    body = _choose_body(candidates)
+    dom = _body_from_dom(page) if hinted is None else None
+    body = _choose_body(hinted, traf, dom, _body_from_jsonld(ld), lambda: _page_body(root, index))
     if body is not None:
         body = _filter_body(body, title, caption_texts, authors)
     if body is None or not body.paragraphs:

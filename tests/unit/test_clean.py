@@ -8,10 +8,13 @@ sentence across three paragraphs, quotes whose closing mark does not match the o
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
+import ftfy
 import pytest
+from newswatch import clean
 from newswatch.clean import (
     CleanResult,
     clean_article,
@@ -103,6 +106,51 @@ def test_repair_mojibake(broken: str, fixed: str) -> None:
 )
 def test_repair_mojibake_leaves_good_text_alone(good: str) -> None:
     assert repair_mojibake(good) == good
+
+
+def test_repair_mojibake_in_a_long_minified_page() -> None:
+    markup = '<div class="x">' + "<span>filler text</span>" * 3000  # one long mostly-ASCII line
+    page = (
+        markup
+        + "<p>Itâ€™s the ministerâ€™s call</p>"
+        + markup
+        + "\n<p>“Fine” déjà vu</p>\n"
+        + "ascii\x01line\n"
+    )
+    repaired = repair_mojibake(page)
+    assert "<p>It’s the minister’s call</p>" in repaired
+    assert repaired.endswith("\n<p>“Fine” déjà vu</p>\nascii\x01line\n")  # good and ASCII lines untouched
+    assert repaired.count("<span>filler text</span>") == 6000
+
+
+def test_mojibake_scan_sees_what_a_scan_of_the_whole_text_sees() -> None:
+    """`_non_ascii_parts` keeps ftfy's verdict: the badness regex matches the kept parts exactly
+    when it matches the text (pieces of mojibake and of good accented text, spaced randomly)."""
+    rng = random.Random(7)
+    pieces = [
+        "â€œ",
+        "Ã©",
+        "Â ",
+        " Ã ",
+        "Ð¡Ð»",
+        "вЂ",
+        "œ.",
+        "voilà\u00a0»",
+        "déjà",
+        "Москва",
+        "東京",
+        "’",
+        "—",
+    ]
+    for _ in range(300):
+        text = "".join(
+            rng.choice(pieces) if rng.random() < 0.3 else rng.choice(["a", " ", ".", "\n", "ab cd", "x" * 61])
+            for _ in range(rng.randint(1, 200))
+        )
+        joined = "\n".join(line for line in text.splitlines() if not line.isascii())
+        assert ftfy.badness.badness(clean._non_ascii_parts(joined)) == ftfy.badness.badness(joined), repr(
+            text
+        )
 
 
 def test_normalise_text_whitespace_and_invisibles_but_not_quotes() -> None:
