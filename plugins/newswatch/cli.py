@@ -63,6 +63,20 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_entities(args: argparse.Namespace) -> int:
+    """Analysts' identity corrections: they are stored as overrides and win on every later run."""
+    from newswatch import db, store
+
+    with db.transaction() as conn:
+        if args.entities_command == "merge":
+            store.add_entity_override(conn, args.key, "merge", args.into, args.note)
+        elif args.entities_command == "split":
+            store.add_entity_override(conn, args.key, "split", None, args.note)
+        counts = store.apply_entity_overrides(conn)
+    print(json.dumps(counts))
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from newswatch.demo import run_demo
 
@@ -193,6 +207,18 @@ def build_parser() -> argparse.ArgumentParser:
     p_re.add_argument("--sources", help="sources file (for per-outlet extraction hints)")
     p_re.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p_re.set_defaults(func=_cmd_reprocess)
+
+    p_ent = sub.add_parser("entities", help="correct entity identity (merges and splits that win on every run)")
+    ent_sub = p_ent.add_subparsers(dest="entities_command", required=True)
+    p_merge = ent_sub.add_parser("merge", help="the entity key KEY belongs to entity --into ID")
+    p_merge.add_argument("key")
+    p_merge.add_argument("--into", type=int, required=True, metavar="ENTITY_ID")
+    p_merge.add_argument("--note")
+    p_split = ent_sub.add_parser("split", help="the entity key KEY is an entity of its own, never merged")
+    p_split.add_argument("key")
+    p_split.add_argument("--note")
+    ent_sub.add_parser("apply", help="re-apply all overrides to stored mentions and quotes")
+    p_ent.set_defaults(func=_cmd_entities)
 
     p_demo = sub.add_parser("demo", help="run the ingest DAG through Airflow on the bundled demo outlets")
     p_demo.add_argument("--keep", action="store_true", help="keep the previous demo database instead of recreating it")

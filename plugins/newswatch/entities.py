@@ -1,26 +1,39 @@
 """Entity mentions in one article body: NER, news-specific fixes, in-document resolution, keys.
 
-``extract_entities(text)`` runs spaCy's small English pipeline (loaded once per process) plus an
-EntityRuler for curated names, then repairs the model's systematic misses on wire copy:
+``extract_entities(text)`` runs spaCy's small English pipeline (loaded once per process; batches go
+through ``extract_entities_batch`` / ``nlp.pipe``) plus two EntityRulers, then repairs the model's
+systematic misses on wire and machine-translated copy:
 
-* outlet and agency names ("Reuters", "RT", "The Times") are ORG, via the ruler;
+* outlet, agency and institution names ("Reuters", "RT", "The Times", "Verkhovna Rada", "G7") and
+  the organisation aliases are ORG, via a ruler *before* the model; place spellings from the alias
+  seeds ("Kiev", "Kharkov") fill gaps via a ruler *after* it, so "Bank of Russia" stays whole;
 * sentences never run across a line break (captions and subheads otherwise join the next one);
-* spans are trimmed at line breaks, bullets, a leading "the" and a possessive "'s";
-* titles glued into a PERSON span ("Prime Minister X", "Mr. X") are stripped and kept as a role;
-* a span that swallowed a neighbour ("Poland Volodymyr X", "The Times that Sergey X") is split;
-* "<Title> First Last" and "<Name>, an expert at …" make a PERSON even when the model said ORG
-  or nothing; a gazetteer of countries/capitals fixes places tagged ORG/PERSON or missed;
-* names inside photo-credit lines ("© Name", "Photo: Name/Agency") are dropped;
-* a bare surname the model labelled ORG/GPE, or missed, after the full name appeared anywhere in
-  the text is relabelled (or added as) PERSON.
+* spans are trimmed at line breaks, bullets, a leading "the", a possessive "'s", a trailing score;
+* titles and leading role nouns glued into a PERSON span ("Prime Minister X", "Mr. X",
+  "Striker X") are stripped and kept as a role;
+* a span that swallowed a neighbour is split: "Poland Volodymyr X", "The Times that Sergey X",
+  "Kharkiv and Odesa", "the Lithuanian Foreign Ministry Gabrielyus X", translated "the director of
+  Atomstroi Yuri X";
+* "<Title> First Last" (also translated chains: "Minister of Defence of Ukraine X") and
+  "<Name>, an expert at …" make a PERSON even when the model said ORG or nothing; two adjacent
+  one-word spans are one name; an unknown first name tagged NORP joins the surname after it;
+* gazetteers fix labels: countries/capitals and alias places are GPE, nationality adjectives are
+  NORP ("Moldovan" tagged PERSON), "the company X" / "the outlet X" make X an ORG, "<Club> <City>"
+  is an ORG, an upper-case dateline place ("VILNIUS (BNS) –") is a GPE;
+* names inside photo-credit lines ("© Name", "Photo: Name/Agency") and wire sign-offs ("(Reporting
+  by …; Editing by …)") are dropped, and so are title fragments ("Defence" in "Defence Minister");
+* a bare surname (or a full name) the model labelled ORG/GPE/…, or missed, after the full name
+  appeared anywhere in the text is relabelled (or added as) PERSON; a caption's bare surname grows
+  into that full name.
 
 Then each PERSON mention gets ``name`` = the full name it refers to in this document (a surname
-before or after the full name, in any transliteration variant) and ``role`` = the role phrase the
-article attached to that person ("foreign minister", "expert at the X Center").
+before or after the full name, in any transliteration variant; other spellings of the full name —
+a cognate given name, an initial — via ``identity.match_entity``) and ``role`` = the role phrase the
+article attached to that person ("foreign minister", "expert at the X Center"). An organisation's
+bracketed acronym ("(IAEA)") and short form ("the Commission") take the full name.
 
-``entity_key(name, label)`` is the cross-document key: a label-class prefix plus a normalised,
-alias-mapped and (for people and places) transliteration-folded form. The folding rules are in
-``fold_transliteration``; the alias seed list is ``data/aliases.tsv``.
+``entity_key(name, label)`` is the cross-document key and lives in ``newswatch.identity`` with the
+matcher that links new keys to known entities; it is re-exported here.
 """
 
 from __future__ import annotations
@@ -28,17 +41,26 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from newswatch import settings
+from newswatch.identity import (  # key functions re-exported: they were first defined here
+    Alias,
+    KnownEntity,
+    canonical_alias,
+    entity_key,
+    fold_transliteration,
+    load_aliases,
+    match_entity,
+    normalise_name,
+    strip_diacritics,
+)
 from newswatch.models import Mention
 
 log = logging.getLogger(__name__)
@@ -47,20 +69,6 @@ log = logging.getLogger(__name__)
 KEPT_LABELS = frozenset(
     {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 )
-_KEY_PREFIX = {
-    "PERSON": "PER",
-    "ORG": "ORG",
-    "GPE": "LOC",
-    "LOC": "LOC",
-    "FAC": "LOC",
-    "NORP": "NORP",
-    "EVENT": "EVT",
-    "WORK_OF_ART": "WORK",
-    "LAW": "LAW",
-    "PRODUCT": "PROD",
-    "LANGUAGE": "LANG",
-}
-_ALIAS_CLASS = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "NORP": "NORP"}
 
 # News outlets, wire agencies and photo agencies. en_core_web_sm tags short ones as GPE/PERSON
 # ("RT" came out as GPE, "Reuters" as PERSON on real wire copy), so the ruler claims them first.
@@ -134,7 +142,26 @@ OUTLET_NAMES: tuple[str, ...] = (
     "Global Look Press",
 )
 # Institutions often quoted by metonymy ("the Kremlin said"); the small model misses some.
-INSTITUTION_NAMES: tuple[str, ...] = ("Kremlin", "White House", "Pentagon", "Downing Street", "Elysee Palace")
+INSTITUTION_NAMES: tuple[str, ...] = (
+    "Kremlin",
+    "White House",
+    "Pentagon",
+    "Downing Street",
+    "Elysee Palace",
+    # Parliaments and groupings the small model tags LOC/GPE ("Verkhovna Rada" came out LOC, "G7" GPE).
+    "Verkhovna Rada",
+    "State Duma",
+    "Bundestag",
+    "Sejm",
+    "Seimas",
+    "Saeima",
+    "Riigikogu",
+    "G7",
+    "G-7",
+    "G8",
+    "G20",
+    "G-20",
+)
 
 # Countries and capitals the small model mislabels (it tagged "Slovakia" ORG and "Bratislava"
 # PERSON in a real article). Used only to relabel a span whose whole text is one of these, and to
@@ -183,13 +210,62 @@ _PLACE_NAME_RE = re.compile(
     + r")(?![\w-])"
 )
 
+# Nationality and group adjectives. The small model tags a lone "Moldovan" PERSON or "Ukrainian"
+# GPE, and a first name it does not know ("Inese") NORP; this list tells the two apart.
+_DEMONYMS_TEXT = """
+Afghan Albanian Algerian American Andorran Angolan Argentine Argentinian Armenian Australian Austrian
+Azerbaijani Bahraini Bangladeshi Belarusian Belorussian Byelorussian Belgian Bolivian Bosnian
+Brazilian British Bulgarian Cambodian Cameroonian Canadian Chilean Chinese Colombian Congolese
+Croatian Cuban Cypriot Czech Danish Dutch Ecuadorian Egyptian Emirati English Eritrean Estonian
+Ethiopian Filipino Finnish French Georgian German Ghanaian Greek Guatemalan Haitian Hungarian
+Icelandic Indian Indonesian Iranian Iraqi Irish Israeli Italian Ivorian Jamaican Japanese Jordanian
+Kazakh Kazakhstani Kenyan Korean Kosovan Kosovar Kuwaiti Kyrgyz Laotian Latvian Lebanese Liberian
+Libyan Lithuanian Macedonian Malaysian Maltese Mexican Moldovan Moldavian Mongolian Montenegrin
+Moroccan Nepalese Nigerian Norwegian Omani Pakistani Palestinian Panamanian Peruvian Polish
+Portuguese Qatari Romanian Russian Rwandan Saudi Scottish Senegalese Serbian Singaporean Slovak
+Slovakian Slovenian Slovene Somali Spanish Sudanese Swedish Swiss Syrian Taiwanese Tajik Thai
+Tunisian Turkish Turkmen Ugandan Ukrainian Uzbek Venezuelan Vietnamese Welsh Yemeni Zimbabwean
+African Arab Asian Baltic Balkan European Nordic Scandinavian Soviet Western Crimean Chechen Tatar
+Kurdish Jewish Muslim Christian Catholic Orthodox Sunni Shia Shiite
+"""
+DEMONYMS = frozenset(_DEMONYMS_TEXT.split()) | frozenset(
+    w + "s" for w in _DEMONYMS_TEXT.split() if w.endswith(("an", "i"))
+)
+
+# Lower-case nouns that, right before a name, say the name is an organisation: "the state nuclear
+# company |Atomstroi|" (tagged PERSON), "the grid operator |Ukrenerhomerezha|" (tagged GPE).
+_ORG_NOUN_BEFORE_RE = re.compile(
+    r"(?<![\w-])(?:company|firm|operator|outlet|newspaper|daily|broadcaster|channel|agency|bank|group|"
+    r"party|bloc|movement|think[- ]tank|insurer|carrier|airline|manufacturer|producer|publisher|website|"
+    r"portal|magazine|holding|conglomerate|watchdog|regulator|utility|organi[sz]ation)\s+$"
+)
+# Ministry domains: "Defence" alone in "Defence Minister X" is part of a title, not an ORG mention.
+_TITLE_DOMAIN_WORDS = frozenset(
+    "Defence Defense Foreign Interior Finance Economy Health Justice Energy State Education Agriculture "
+    "Culture Transport Infrastructure Trade Environment".split()
+)
+# Words that look like a name in Title Case but are parts of organisation names.
+_NON_NAME_WORDS = frozenset(
+    "affairs relations development security defence defense foreign internal external trade energy health "
+    "justice finance economy economic policy studies research strategy strategic".split()
+)
+# A wire dateline at the start of a line: "BRUSSELS, March 4 (Reuters) - ", "VILNIUS (BNS) – ",
+# "ODESA – ". Upper-case place only; the model tagged such datelines ORG or nothing.
+_DATELINE_RE = re.compile(
+    r"^(?P<place>[A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]+){0,2})"
+    r"(?:,[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?(?:[ \t]+\([^)\n]{1,40}\))?[ \t]+[–—-]{1,2}[ \t]",
+    re.MULTILINE,
+)
+
 # Words that mark an organisation, so a "Firstname Lastname"-looking tail is not made a PERSON.
 _ORG_WORDS = frozenset(
     "ministry center centre institute university council committee agency party bank company group "
     "corporation office department union association foundation fund service army court commission "
     "organization organisation alliance federation news times post journal press forum conference "
-    "summit assembly parliament academy school college club command forces media network "
-    "inc ltd llc plc corp".split()
+    "summit assembly parliament academy school college club command forces media network bloc movement "
+    "coalition authority orchestra board bureau directorate administration inspectorate guard police railway "
+    "railways museum theatre theater hospital society trust chamber exchange studio cooperative choir "
+    "ensemble league airport producers workers farmers employers inc ltd llc plc corp".split()
 )
 
 # Role vocabulary. Heads are nouns that name a person's function; modifiers narrow them.
@@ -199,11 +275,15 @@ _ROLE_HEADS = (
     r"envoy|diplomat|general|senator|governor|mayor|chairman|chairwoman|chairperson|director|expert|"
     r"analyst|researcher|professor|economist|commander|leader|king|queen|pope|lawmaker|official|"
     r"adviser|advisor|judge|prosecutor|historian|scholar|correspondent|journalist|head|ceo|colonel|"
-    r"admiral|representative|politician|activist|lawyer"
+    r"admiral|representative|politician|activist|lawyer|"
+    # Ordinary people quoted in news copy ("Natalia Petrova, a teacher, said").
+    r"teacher|doctor|nurse|student|farmer|resident|worker|engineer|pensioner|businessman|businesswoman|"
+    r"entrepreneur|owner|driver|soldier|volunteer|priest|coach|captain|manager|councillor|councilor"
 )
 _ROLE_MODIFIERS = (
     r"(?:(?:first|deputy|vice|acting|former|chief|senior|foreign|defen[cs]e|interior|finance|economy|"
-    r"economic|health|justice|energy|prime|state|press|presidential|military|leading|independent)[\s-]+)*"
+    r"economic|health|justice|energy|prime|state|press|presidential|military|leading|independent|"
+    r"government|opposition|party|regional|national)[\s-]+)*"
 )
 _ROLE_PHRASE = rf"{_ROLE_MODIFIERS}(?:{_ROLE_HEADS})"
 # "Lithuanian Foreign Minister |Name|", "said President |Name|"
@@ -219,9 +299,10 @@ _APPOSITIVE_AFTER_RE = re.compile(
 _ROLE_OF_BEFORE_RE = re.compile(
     rf"(?<![\w-])(?P<role>{_ROLE_PHRASE})(?P<tail>\s+of\s+(?:the\s+)?(?:[\w-]+\s+){{1,4}}?)$", re.IGNORECASE
 )
-# "the spokesman for the Foreign Ministry, |Name|"
+# "the spokesman for the Foreign Ministry, |Name|", "Ukraine's deputy defence minister, |Name|"
 _APPOSITIVE_BEFORE_RE = re.compile(
-    rf"(?<![\w-])(?:the|an?)\s+(?P<role>{_ROLE_PHRASE}){_ROLE_TAIL}\s*,\s*$", re.IGNORECASE
+    rf"(?<![\w-])(?:the|an?|[A-Z][\w-]*['’]s)\s+(?P<role>(?-i:[a-z][\w-]+\s+)?{_ROLE_PHRASE}){_ROLE_TAIL}\s*,\s*$",
+    re.IGNORECASE,
 )
 
 # Titles and honorifics the model sometimes glues into a PERSON span. An optional nationality
@@ -239,7 +320,10 @@ _TITLE = (
 _NAME_AFTER_TITLE_RE = re.compile(
     r"(?<![\w-])(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?|(?:(?:Deputy|Vice)\s+)?(?:(?:Foreign|Defen[cs]e|Interior|Finance|"
     r"Economy|Health|Justice|Energy|Prime)\s+)?Minister|(?:Vice\s+)?President|Chancellor|Senator|Ambassador|"
-    r"Mayor|Governor)[ \t]+(?P<of>of[ \t]+(?:the[ \t]+)?(?=(?:[A-Z][\w-]+[ \t]+){3}))?"
+    r"Mayor|Governor)[ \t]+(?P<of>of[ \t]+(?:the[ \t]+)?"
+    # Translated title chains: "Minister of Defence of Ukraine |Name|", "of Foreign Affairs of Russia |Name|"
+    r"(?:(?:[A-Z][\w-]+[ \t]+)+(?:of|and|for)[ \t]+(?:the[ \t]+)?){0,3}"
+    r"(?=(?:[A-Z][\w-]+[ \t]+){3}))?"
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,5})"
 )
 _NOT_NAME_WORDS = frozenset(
@@ -251,10 +335,19 @@ _LEADING_TITLE_RE = re.compile(
     rf"^(?:(?P<hon>{_HONORIFIC})\s+|(?P<title>{_TITLE})\s+|[A-Z][\w-]+\s+(?P<ntitle>{_TITLE})\s+)"
 )
 
+_LEADING_ROLE_NOUN_RE = re.compile(
+    r"^(?P<role>(?:Economist|Analyst|Expert|Researcher|Historian|Professor|Journalist|Correspondent|Lawyer|"
+    r"Activist|Lawmaker|Diplomat|Veteran|Striker|Midfielder|Defender|Goalkeeper|Forward|Winger|Coach|"
+    r"Captain|Manager|Singer|Actor|Actress|Writer|Author|Director|Artist|Conductor|Businessman|"
+    r"Businesswoman|Entrepreneur|Teacher|Doctor|Farmer|Pensioner|Resident|Volunteer))\s+"
+)
+
 # Lines that credit a photo rather than report anything.
 _CREDIT_LINE_RE = re.compile(
     r"^(?:©|\(c\)\s|copyright\b|photo(?:graph)?s?\s*(?:by\b|:)|image\s*(?:by\b|:)|picture\s*(?:by\b|:)|"
-    r"credits?\s*:|foto\s*:|source\s*:)",
+    r"credits?\s*:|foto\s*:|source\s*:|"
+    # Wire sign-offs: "(Reporting by X; Editing by Y)", "Additional reporting by Z".
+    r"\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|edited|translated)\s+by\b)",
     re.IGNORECASE,
 )
 _INLINE_CREDIT_RE = re.compile(r"(?:\b(?:Photo|Image|Picture|Credit)s?\s*:|©)[^\n)]*", re.IGNORECASE)
@@ -284,6 +377,7 @@ class _Span:
 # --------------------------------------------------------------------------- model loading
 
 _PARAGRAPH_COMPONENT = "newswatch_paragraph_breaks"
+_PLACE_RULER = "newswatch_place_ruler"
 
 
 @Language.component(_PARAGRAPH_COMPONENT)
@@ -318,137 +412,36 @@ def _load_pipeline(model_name: str) -> Language:
         nlp.add_pipe(_PARAGRAPH_COMPONENT, before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": False})
     ruler.add_patterns(_ruler_patterns())  # type: ignore[attr-defined]
+    # Place variants from the alias seeds go *after* the model and only fill gaps: claimed before
+    # it, "Russia" and "Kyiv" cut "Bank of Russia" and "Kyiv Institute of Trade" into pieces.
+    places = nlp.add_pipe("entity_ruler", name=_PLACE_RULER, after="ner", config={"overwrite_ents": False})
+    places.add_patterns(_place_patterns())  # type: ignore[attr-defined]
     log.info("loaded spaCy pipeline %s (%s)", model_name, ", ".join(nlp.pipe_names))
     return nlp
 
 
 def _ruler_patterns() -> list[dict[str, object]]:
     patterns: list[dict[str, object]] = []
-    for name in OUTLET_NAMES + INSTITUTION_NAMES:
+    org_aliases = tuple(form for a in load_aliases() if a.cls == "ORG" for form in (a.variant, a.canonical))
+    for name in dict.fromkeys(OUTLET_NAMES + INSTITUTION_NAMES + org_aliases):
         patterns.append({"label": "ORG", "pattern": name, "id": _CURATED_ID})
         if name.startswith("The "):
             patterns.append({"label": "ORG", "pattern": "the " + name[4:], "id": _CURATED_ID})
-    for alias in _load_aliases():
-        if alias.cls == "LOC":
-            for form in (alias.variant, alias.canonical):
-                patterns.append({"label": "GPE", "pattern": form, "id": _CURATED_ID})
     return patterns
 
 
-# --------------------------------------------------------------------------- aliases
-
-
-@dataclass(frozen=True)
-class Alias:
-    variant: str
-    canonical: str
-    cls: str  # LOC, ORG, NORP or PER
+def _place_patterns() -> list[dict[str, object]]:
+    return [{"label": "GPE", "pattern": form} for form in sorted(_alias_place_forms())]
 
 
 @functools.lru_cache(maxsize=1)
-def _load_aliases() -> tuple[Alias, ...]:
-    raw = resources.files("newswatch").joinpath("data/aliases.tsv").read_text(encoding="utf-8")
-    rows: list[Alias] = []
-    for line in raw.splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("variant\t"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 3:
-            raise ValueError(f"aliases.tsv: expected 3 tab-separated columns, got {line!r}")
-        rows.append(Alias(parts[0].strip(), parts[1].strip(), parts[2].strip()))
-    return tuple(rows)
+def _alias_place_forms() -> frozenset[str]:
+    """Every spelling of a place in the alias seeds ("Kiev", "Kyiv", "Kharkov", ...)."""
+    return frozenset(form for a in load_aliases() if a.cls == "LOC" for form in (a.variant, a.canonical))
 
 
-@functools.lru_cache(maxsize=1)
-def _alias_index() -> dict[tuple[str, str], str]:
-    return {(a.cls, _basic_normalise(a.variant)): a.canonical for a in _load_aliases()}
-
-
-def canonical_alias(name: str, label: str) -> str:
-    """The curated canonical form of `name` for this label ("Kiev" -> "Kyiv"), or `name`."""
-    cls = _ALIAS_CLASS.get(_KEY_PREFIX.get(label, ""), "")
-    return _alias_index().get((cls, _basic_normalise(name)), name)
-
-
-# --------------------------------------------------------------------------- keys
-
-
-def strip_diacritics(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _basic_normalise(text: str) -> str:
-    """Casefold, strip diacritics and punctuation, collapse spaces, drop a leading "the"."""
-    text = strip_diacritics(text).casefold()
-    text = re.sub(r"['’`]", "", text)  # "d'Ivoire" -> "divoire", "O'Brien" -> "obrien"
-    text = re.sub(r"[^\w\s]|_", " ", text)
-    text = " ".join(text.split())
-    return text[4:] if text.startswith("the ") else text
-
-
-_HONORIFIC_WORDS = frozenset(
-    "mr mrs ms miss mx dr prof sir dame president minister prime foreign chancellor senator sen rep "
-    "governor gov general gen ambassador mayor".split()
-)
-
-
-def fold_transliteration(word: str) -> str:
-    """Fold one lower-case ASCII word so common romanisations of the same name coincide.
-
-    Rules, in order (chosen to merge Cyrillic/Baltic romanisation variants, and nothing that
-    changes a name's gendered ending -a/-o):
-    x -> ks; word-initial ye/je -> e, ju/iu -> yu, ja/ia -> ya, io -> yo; shch -> sh; dzh, zh -> j;
-    kh -> h; tch -> ch; ts, tz -> c; ye/je after a vowel -> e; any other non-initial y -> i;
-    final ij -> i; doubled letters collapsed (so -skiy/-skii/-sky/-skyy all end -ski).
-    """
-    w = word.replace("x", "ks")
-    for old, new in (
-        ("ye", "e"),
-        ("je", "e"),
-        ("ju", "yu"),
-        ("iu", "yu"),
-        ("ja", "ya"),
-        ("ia", "ya"),
-        ("io", "yo"),
-    ):
-        if w.startswith(old) and len(w) > 2:
-            w = new + w[len(old) :]
-            break
-    for old, new in (
-        ("shch", "sh"),
-        ("dzh", "j"),
-        ("zh", "j"),
-        ("kh", "h"),
-        ("tch", "ch"),
-        ("ts", "c"),
-        ("tz", "c"),
-    ):
-        w = w.replace(old, new)
-    w = re.sub(r"(?<=[aeiou])[yj]e", "e", w)
-    w = w[:1] + w[1:].replace("y", "i")
-    w = re.sub(r"ij$", "i", w)
-    return re.sub(r"(.)\1+", r"\1", w)
-
-
-def entity_key(name: str, label: str) -> str:
-    """Cross-document key: "<CLASS>:<normalised name>", e.g. "PER:sergei ermakov", "LOC:kiv".
-
-    Applies the curated alias table first, then casefolds, strips diacritics and punctuation;
-    PERSON keys drop honorifics and titles; PERSON/GPE/LOC/FAC keys are transliteration-folded.
-    """
-    prefix = _KEY_PREFIX.get(label, label[:4].upper() or "ENT")
-    canonical = canonical_alias(_strip_possessive_text(name.strip()), label)
-    words = _basic_normalise(canonical).split()
-    if label == "PERSON":
-        words = [w for w in words if w not in _HONORIFIC_WORDS] or words
-    if prefix in ("PER", "LOC"):
-        words = [fold_transliteration(w) for w in words]
-    return f"{prefix}:{' '.join(words)}"
-
-
-def _strip_possessive_text(name: str) -> str:
-    return _POSSESSIVE_RE.sub("", name)
+def _is_known_place(surface: str) -> bool:
+    return surface in PLACE_NAMES or surface in _alias_place_forms()
 
 
 # --------------------------------------------------------------------------- public API
@@ -489,16 +482,24 @@ def mentions_from_doc(text: str, doc: Doc) -> list[Mention]:
     """Apply the fix-up rules and in-document resolution to a parsed Doc."""
     spans = _initial_spans(doc)
     spans = [s for s in (_clean_edges(text, s) for s in spans) if s is not None]
+    spans = _merge_adjacent_words(text, spans)
+    spans = _merge_first_name_into_person(text, spans)
     spans = _split_swallowed(text, spans)
+    spans = _split_org_before_person(text, spans)
     spans = [s for s in (_strip_person_title(text, s) for s in spans) if s is not None]
     spans = _add_titled_people(text, spans)
     spans = _add_appositive_people(text, spans)
     spans = _relabel_by_context(text, spans)
     spans = _add_untagged_places(text, spans)
+    spans = _add_datelines(text, spans)
+    spans = _add_untagged_demonyms(text, spans)
     spans = _relabel_consistently(text, spans)
     spans = _drop_credit_spans(text, spans)
+    spans = _drop_title_fragments(text, spans)
     spans = _relabel_surnames(text, spans)
     spans = _add_untagged_surnames(text, spans)
+    spans = _merge_first_name_into_person(text, spans)
+    spans = _extend_surnames_leftward(text, spans)
     return resolve_in_document(text, [_span_to_mention(text, s) for s in spans])
 
 
@@ -544,6 +545,9 @@ def _clean_edges(text: str, span: _Span) -> _Span | None:
     possessive = _POSSESSIVE_RE.search(text[start:end])
     if possessive:
         end = start + possessive.start()
+    score = re.search(r"\s+\d+[-–:]\d+$", text[start:end])  # "Shakhtar Donetsk 2-1"
+    if score and span.label != "EVENT":
+        end = start + score.start()
     # A lower-case "the" is never part of a name; a capital "The" is, for curated outlet names.
     leading = re.match(r"the\s+" if span.curated else r"(?:the|The)\s+", text[start:end])
     if leading and end - start > leading.end():
@@ -573,9 +577,19 @@ def _split_swallowed(text: str, spans: list[_Span]) -> list[_Span]:
     return out
 
 
+_PLACE_LIST_RE = re.compile(r"^(?P<a>.+?)(?P<sep>,\s+|\s+and\s+|\s*&\s*)(?P<b>.+)$")
+
+
 def _split_one(text: str, span: _Span) -> list[_Span]:
     if span.curated:
         return [span]
+    # "Kharkiv and Odesa" tagged as one ORG: two known places joined.
+    listed = _PLACE_LIST_RE.match(text[span.start : span.end])
+    if listed and _is_known_place(listed.group("a")) and _is_known_place(listed.group("b")):
+        return [
+            _Span(span.start, span.start + listed.end("a"), "GPE"),
+            _Span(span.start + listed.start("b"), span.end, "GPE"),
+        ]
     words = _words(text, span)
     for i, word in enumerate(words[1:], start=1):
         if word.group().casefold() in _SWALLOW_WORDS:
@@ -609,9 +623,19 @@ def _split_trailing_person(text: str, span: _Span, words: Sequence[re.Match[str]
     tail = [w.group() for w in words[-2:]]
     before = words[-3].group()
     starts_with_title = _LEADING_TITLE_RE.match(text[span.start : span.end] + " ") is not None
-    if not _looks_like_person_name(tail) or any(w in PLACE_NAMES for w in tail):
+    if (
+        not _looks_like_person_name(tail)
+        or any(w in PLACE_NAMES for w in tail)
+        or any(w.casefold() in _NON_NAME_WORDS for w in tail)
+    ):
         return [span]
-    if not (starts_with_title or (before.islower() and before not in ("of", "the", "and", "for"))):
+    # "the Lithuanian Foreign Ministry Gabrielyus Varnas": an organisation noun ends the head.
+    after_org_word = before.casefold() in _ORG_WORDS
+    if not (
+        starts_with_title
+        or after_org_word
+        or (before.islower() and before not in ("of", "the", "and", "for"))
+    ):
         return [span]
     person = _Span(span.start + words[-2].start(), span.end, "PERSON")
     if starts_with_title:
@@ -634,6 +658,10 @@ def _strip_person_title(text: str, span: _Span) -> _Span | None:
             start=span.start + match.end(),
             role=span.role or (" ".join(title.split()).casefold() if title else None),
         )
+    # "Striker Vadym Krasnov", "Economist Ivan Popkov": a sentence-initial role noun glued on.
+    noun = _LEADING_ROLE_NOUN_RE.match(text[span.start : span.end])
+    if noun and len(text[span.start + noun.end() : span.end].split()) >= 2:
+        span = replace(span, start=span.start + noun.end(), role=span.role or noun.group("role").casefold())
     return span if any(ch.isalpha() for ch in text[span.start : span.end]) else None
 
 
@@ -709,6 +737,129 @@ def _titled_name(match: re.Match[str]) -> tuple[int, int] | None:
     return start, start + len(joined)
 
 
+def _merge_adjacent_words(text: str, spans: list[_Span]) -> list[_Span]:
+    """ "|Natalia| |Petrova|" tagged as two GPEs: two one-word spans of one label, one space
+    apart, neither a known place or nationality, are one mention (labels are fixed later)."""
+    out: list[_Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.label == span.label
+            and span.label in ("GPE", "LOC", "NORP", "ORG", "PERSON")
+            and not (previous.curated or span.curated)
+            and text[previous.end : span.start] == " "
+        ):
+            first, second = text[previous.start : previous.end], text[span.start : span.end]
+            if (
+                " " not in first + second
+                and not any(_is_known_place(w) or w in DEMONYMS for w in (first, second))
+                and _looks_like_person_name([first, second])
+            ):
+                out[-1] = _Span(previous.start, span.end, span.label)
+                continue
+        out.append(span)
+    return out
+
+
+def _merge_first_name_into_person(text: str, spans: list[_Span]) -> list[_Span]:
+    """ "Inese Kalnina": an unknown first name tagged NORP right before a PERSON joins it."""
+    out: list[_Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.label == "NORP"
+            and span.label == "PERSON"
+            and text[previous.end : span.start] == " "
+            and text[previous.start : previous.end] not in DEMONYMS
+            and _looks_like_person_name(text[previous.start : span.end].split())
+        ):
+            out[-1] = _Span(previous.start, span.end, "PERSON")
+            continue
+        out.append(span)
+    return out
+
+
+# "the general director of |Atomstroi Yuri Markov|": translated word order glues the organisation
+# (or place) the role belongs to onto the name.
+_ROLE_OF_END_RE = re.compile(rf"(?<![\w-]){_ROLE_PHRASE}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_ROLE_OF_NEAR_END_RE = re.compile(
+    rf"(?<![\w-]){_ROLE_PHRASE}\s+of\s+(?:the\s+)?(?:[\w-]+\s+){{0,4}}$", re.IGNORECASE
+)
+
+
+def _split_org_before_person(text: str, spans: list[_Span]) -> list[_Span]:
+    """Split "<Org> First Last" after "<role> of" into the organisation and the person."""
+    out: list[_Span] = []
+    for span in spans:
+        words = _words(text, span)
+        before = text[max(0, span.start - 80) : span.start].split("\n")[-1]
+        tail = [w.group() for w in words[-2:]]
+        head = text[span.start : span.start + words[-3].end()] if len(words) >= 3 else ""
+        if (
+            span.curated
+            or span.label not in ("PERSON", "ORG")
+            or len(words) < 3
+            or not _ROLE_OF_END_RE.search(before)
+            or not _looks_like_person_name(tail)
+            or any(w.casefold() in _NON_NAME_WORDS or w in PLACE_NAMES for w in tail)
+            or _LEADING_TITLE_RE.match(text[span.start : span.end] + " ")
+        ):
+            out.append(span)
+            continue
+        head_label = "GPE" if _is_known_place(head) else "ORG"
+        out.append(_Span(span.start, span.start + words[-3].end(), head_label))
+        out.append(_Span(span.start + words[-2].start(), span.end, "PERSON"))
+    return out
+
+
+def _add_datelines(text: str, spans: list[_Span]) -> list[_Span]:
+    """The upper-case place of a wire dateline is a GPE ("VILNIUS (BNS) –", "KYIV, June 2 (AP) —")."""
+    curated = {n.casefold() for n in OUTLET_NAMES + INSTITUTION_NAMES}
+    org_aliases = {a.variant.casefold() for a in load_aliases() if a.cls == "ORG"}
+    out = list(spans)
+    for match in _DATELINE_RE.finditer(text):
+        place = match.group("place")
+        if place.casefold() in curated or place.casefold() in org_aliases or len(place) < 3:
+            continue
+        start, end = match.start("place"), match.end("place")
+        overlapping = [s for s in out if s.start < end and start < s.end]
+        # A model span running from the place across the dash ("LVIV – City") gives way too.
+        if any(
+            s.curated or not (start <= s.start and (s.end <= end or s.start == start)) for s in overlapping
+        ):
+            continue
+        out = [s for s in out if s not in overlapping] + [_Span(start, end, "GPE")]
+    return sorted(out, key=lambda s: s.start)
+
+
+def _drop_title_fragments(text: str, spans: list[_Span]) -> list[_Span]:
+    """Drop "Defence" in "Defence Minister X" and "State" in "Secretary of State": titles, not ORGs."""
+    out: list[_Span] = []
+    for span in spans:
+        surface = text[span.start : span.end]
+        words = surface.split()
+        after = text[span.end : span.end + 12]
+        if span.label == "ORG" and not span.curated and surface in _TITLE_DOMAIN_WORDS:
+            before = text[max(0, span.start - 20) : span.start]
+            if re.match(r"\s+Ministers?\b", after) or re.search(r"Secretary\s+of\s+(?:the\s+)?$", before):
+                continue
+        if (
+            not span.curated
+            and span.label in ("PERSON", "ORG")
+            and len(words) == 2
+            and words[0] in DEMONYMS
+            and words[1] in _TITLE_DOMAIN_WORDS
+            and re.match(r"\s+Ministers?\b", after)
+        ):
+            # "|Moldovan Energy| Minister Victor Rusnac": the nationality is a NORP, the rest a title.
+            out.append(_Span(span.start, span.start + len(words[0]), "NORP"))
+            continue
+        out.append(span)
+    return out
+
+
 def _relabel_by_context(text: str, spans: list[_Span]) -> list[_Span]:
     """Fix labels the local context makes certain: known places, "town of X", "Minister X"."""
     out: list[_Span] = []
@@ -718,14 +869,43 @@ def _relabel_by_context(text: str, spans: list[_Span]) -> list[_Span]:
         person_shaped = _looks_like_person_name(surface.split())
         if span.curated:
             pass
+        elif surface in DEMONYMS and span.label in ("PERSON", "GPE", "ORG", "LOC"):
+            span = replace(span, label="NORP")  # "Moldovan President X": "Moldovan" tagged PERSON
+        elif (
+            span.label in ("PERSON", "GPE", "LOC", "NORP", "PRODUCT", "FAC", "WORK_OF_ART")
+            and _ORG_NOUN_BEFORE_RE.search(before)
+            and not _is_known_place(surface)
+            # "the Governor of the central bank |Martin Vogt|": translated order, the noun ends a role.
+            and not (len(surface.split()) >= 2 and person_shaped and _ROLE_OF_NEAR_END_RE.search(before))
+        ):
+            span = replace(span, label="ORG")  # "the state nuclear company Atomstroi"
+        elif (
+            span.label in ("LOC", "GPE", "FAC")
+            and len(surface.split()) > 1
+            and surface.split()[-1].casefold() in _ORG_WORDS
+            and not _is_known_place(surface)
+        ):
+            span = replace(span, label="ORG")  # "Renewal Bloc" tagged LOC
+        elif (
+            span.label == "PERSON"
+            and len(surface.split()) == 2
+            and _is_known_place(surface.split()[1])
+            and not _is_known_place(surface.split()[0])
+            and not _has_person_context(text, span, before)
+        ):
+            span = replace(span, label="ORG")  # "Dynamo Kyiv", "Shakhtar Donetsk": clubs, not people
         elif span.label == "PERSON" and not person_shaped and len(surface.split()) > 1:
             span = replace(span, label="ORG")  # "Policy Forum" tagged PERSON
+        elif _is_known_place(surface):
+            # Before the person-context rule: "the President of the United States, Mr. Biden".
+            if span.label in ("ORG", "PERSON", "NORP", "PRODUCT", "LOC"):
+                span = replace(span, label="LOC" if surface.endswith(" Sea") else "GPE")
         elif span.label != "PERSON" and person_shaped and _has_person_context(text, span, before):
             span = replace(span, label="PERSON")
-        elif surface in PLACE_NAMES and span.label in ("ORG", "PERSON", "NORP", "PRODUCT", "LOC"):
-            span = replace(span, label="LOC" if surface.endswith(" Sea") else "GPE")
         elif span.label in ("ORG", "PERSON", "PRODUCT") and _PLACE_CONTEXT_RE.search(before):
             span = replace(span, label="GPE")
+        elif span.label == "ORG" and " " not in surface and re.search(r"(?<![\w-])near\s+$", before):
+            span = replace(span, label="GPE")  # "exercises near Brest": nobody is near an organisation
         out.append(span)
     return out
 
@@ -746,15 +926,62 @@ def _add_untagged_places(text: str, spans: list[_Span]) -> list[_Span]:
     Matching is exact and case-sensitive on capitalised names, outside every existing span.
     """
     covered = [(s.start, s.end) for s in spans]
+    span_starts = {s.start for s in spans}
     added: list[_Span] = []
     for match in _PLACE_NAME_RE.finditer(text):
-        # "Sofia Lindqvist": a capitalised word right after makes the place a first name.
-        if re.match(r"[ \t]+[A-Z][a-z]", text[match.end() : match.end() + 3]):
+        # "Sofia Lindqvist": a capitalised word right after makes the place a first name, unless
+        # that word starts a mention of its own ("Defence of Ukraine |Aleksandr Voloshin|").
+        following = re.match(r"[ \t]+(?=[A-Z][a-z])", text[match.end() : match.end() + 3])
+        if following and match.end() + following.end() not in span_starts:
             continue
         if not any(a < match.end() and match.start() < b for a, b in covered):
             label = "LOC" if match.group().endswith(" Sea") else "GPE"
             added.append(_Span(match.start(), match.end(), label))
     return sorted(spans + added, key=lambda s: s.start) if added else spans
+
+
+_DEMONYM_RE = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(DEMONYMS, key=len, reverse=True)) + r")(?![\w-])")
+
+
+def _add_untagged_demonyms(text: str, spans: list[_Span]) -> list[_Span]:
+    """Add NORP spans for nationality adjectives outside every mention.
+
+    The model skips some right after a dateline ("VILNIUS (BNS) – Lithuanian Foreign Minister").
+    """
+    covered = [(s.start, s.end) for s in spans]
+    added = [
+        _Span(m.start(), m.end(), "NORP")
+        for m in _DEMONYM_RE.finditer(text)
+        if not any(a < m.end() and m.start() < b for a, b in covered)
+    ]
+    return sorted(spans + added, key=lambda s: s.start) if added else spans
+
+
+def _extend_surnames_leftward(text: str, spans: list[_Span]) -> list[_Span]:
+    """ "• Gabrielius |Varnas|": a surname span preceded by the rest of a full name found elsewhere
+    in the text becomes the full name (the model tags only the surname in short captions)."""
+    full_names = {
+        text[s.start : s.end]
+        for s in spans
+        if s.label == "PERSON" and len(text[s.start : s.end].split()) >= 2
+    }
+    starts = {s.start for s in spans}
+    out: list[_Span] = []
+    for span in spans:
+        surface = text[span.start : span.end]
+        if span.label == "PERSON" and " " not in surface:
+            for name in full_names:
+                head = name[: -len(surface)]
+                if (
+                    name.endswith(" " + surface)
+                    and text[max(0, span.start - len(head)) : span.start] == head
+                    and span.start - len(head) not in starts
+                    and (span.start - len(head) == 0 or not text[span.start - len(head) - 1].isalnum())
+                ):
+                    span = replace(span, start=span.start - len(head))
+                    break
+        out.append(span)
+    return out
 
 
 def _relabel_consistently(text: str, spans: list[_Span]) -> list[_Span]:
@@ -836,7 +1063,7 @@ def _surname_index(text: str, spans: Iterable[_Span]) -> set[tuple[str, ...]]:
 
 
 def _folded_words(name: str) -> list[str]:
-    return [fold_transliteration(w) for w in _basic_normalise(name).split()]
+    return [fold_transliteration(w) for w in normalise_name(name).split()]
 
 
 def _relabel_surnames(text: str, spans: list[_Span]) -> list[_Span]:
@@ -846,14 +1073,17 @@ def _relabel_surnames(text: str, spans: list[_Span]) -> list[_Span]:
     ("Landsbergis" -> ORG, "Zakharova" -> ORG on real wire copy).
     """
     suffixes = _surname_index(text, spans)
+    # The whole name counts too: a second "Olena Shevchuk" after a quote came out WORK_OF_ART.
+    full_names = {tuple(_folded_words(text[s.start : s.end])) for s in spans if s.label == "PERSON"}
     out: list[_Span] = []
     for span in spans:
         surface = text[span.start : span.end]
+        folded = tuple(_folded_words(surface))
         if (
-            span.label in ("ORG", "GPE", "LOC", "NORP", "PRODUCT", "FAC", "WORK_OF_ART")
+            span.label in ("ORG", "GPE", "LOC", "NORP", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT", "LAW")
             and not span.curated
             and surface not in PLACE_NAMES
-            and tuple(_folded_words(surface)) in suffixes
+            and (folded in suffixes or (len(folded) >= 2 and folded in full_names))
         ):
             span = replace(span, label="PERSON")
         out.append(span)
@@ -897,6 +1127,7 @@ def resolve_in_document(text: str, mentions: Sequence[Mention]) -> list[Mention]
     """
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
     names = _resolve_person_names(ordered)
+    names.update(_resolve_org_names(text, ordered))
     roles = _person_roles(text, ordered, names)
     resolved: list[Mention] = []
     for index, mention in enumerate(ordered):
@@ -907,6 +1138,47 @@ def resolve_in_document(text: str, mentions: Sequence[Mention]) -> list[Mention]
     return resolved
 
 
+# Head nouns an article uses alone for an organisation it named in full ("the Commission" after
+# "the European Commission"). Media words (Times, Post) are left out: "the Times" is its own paper.
+_ORG_SHORT_FORM_HEADS = frozenset(
+    "commission council ministry committee agency parliament assembly court bank institute university "
+    "centre center alliance union federation party bloc fund service company corporation".split()
+)
+_ACRONYM_SKIP_WORDS = frozenset("of for the and on in at to de".split())
+
+
+def _resolve_org_names(text: str, mentions: Sequence[Mention]) -> dict[int, str]:
+    """Map index -> full organisation name for short forms and bracketed acronyms in this text.
+
+    "International Atomic Energy Agency (IAEA) … IAEA inspectors" and "European Commission …
+    Commission spokeswoman": the later mentions take the full name (and so its key).
+    """
+    long_names = [
+        (i, m.text) for i, m in enumerate(mentions) if m.label == "ORG" and len(m.text.split()) >= 2
+    ]
+    acronyms: dict[str, str] = {}
+    for i, name in long_names:
+        after = re.match(r"\s*\(\s*([A-Z][A-Z0-9&-]{1,9})\s*\)", text[mentions[i].end : mentions[i].end + 16])
+        if after and after.group(1).replace("-", "") == _initials(name):
+            acronyms[after.group(1)] = name
+    names: dict[int, str] = {}
+    for index, mention in enumerate(mentions):
+        if mention.label not in ("ORG", "GPE", "NORP", "PERSON") or " " in mention.text:
+            continue
+        if mention.text in acronyms:
+            names[index] = acronyms[mention.text]
+        elif mention.label == "ORG" and mention.text.casefold() in _ORG_SHORT_FORM_HEADS:
+            candidates = [(i, name) for i, name in long_names if name.split()[-1] == mention.text]
+            if candidates:
+                names[index] = _nearest_candidate(index, candidates)
+    return names
+
+
+def _initials(name: str) -> str:
+    words = re.split(r"[\s-]+", name)
+    return "".join(w[0].upper() for w in words if w and w.casefold() not in _ACRONYM_SKIP_WORDS)
+
+
 def _span_to_mention(text: str, span: _Span) -> Mention:
     surface = text[span.start : span.end]
     return Mention(span.start, span.end, surface, span.label, surface, "", span.role)
@@ -914,13 +1186,13 @@ def _span_to_mention(text: str, span: _Span) -> Mention:
 
 def _resolve_person_names(mentions: Sequence[Mention]) -> dict[int, str]:
     """Map index -> full name for PERSON mentions (a full name keeps its first spelling)."""
+    first_spelling = _unify_full_names(mentions)
     full: list[tuple[int, list[str], str]] = []  # (index, folded words, first spelling of that person)
-    first_spelling: dict[str, str] = {}
     for index, mention in enumerate(mentions):
         if mention.label == "PERSON" and len(mention.text.split()) >= 2:
-            key = entity_key(mention.text, "PERSON")
-            first_spelling.setdefault(key, mention.text)
-            full.append((index, _folded_words(mention.text), first_spelling[key]))
+            full.append(
+                (index, _folded_words(mention.text), first_spelling[entity_key(mention.text, "PERSON")])
+            )
     names: dict[int, str] = {}
     for index, mention in enumerate(mentions):
         if mention.label != "PERSON":
@@ -938,6 +1210,39 @@ def _resolve_person_names(mentions: Sequence[Mention]) -> dict[int, str]:
         if candidates:
             names[index] = _nearest_candidate(index, candidates)
     return names
+
+
+def _unify_full_names(mentions: Sequence[Mention]) -> dict[str, str]:
+    """Person key -> the display name of the person it refers to in this document.
+
+    Spellings with different keys are one person when ``identity.match_entity`` says so (a
+    cognate given name, "Volodymyr"/"Vladimir"; an initial, "A. Voloshyn"; a looser surname
+    fold). Names with a full given name come first, in text order, so an initial attaches to
+    the full name rather than founding the person; the first full spelling is the display name.
+    """
+    multi = [m.text for m in mentions if m.label == "PERSON" and len(m.text.split()) >= 2]
+    ordered = sorted(multi, key=lambda t: _has_initial_given_name(t))  # stable: text order kept
+    display: dict[str, str] = {}
+    known: list[KnownEntity] = []
+    names_by_id: list[str] = []
+    for surface in ordered:
+        key = entity_key(surface, "PERSON")
+        if key in display:
+            continue
+        match = match_entity(key, "PERSON", surface, known)
+        if match.entity_id is None:
+            names_by_id.append(surface)
+            entity_id = len(names_by_id) - 1
+        else:
+            entity_id = match.entity_id
+        known.append(KnownEntity(entity_id, key, "PERSON", names_by_id[entity_id]))
+        display[key] = names_by_id[entity_id]
+    return display
+
+
+def _has_initial_given_name(name: str) -> bool:
+    words = normalise_name(name).split()
+    return bool(words) and len(words[0]) == 1
 
 
 def _nearest_candidate(index: int, candidates: Sequence[tuple[int, str]]) -> str:
@@ -997,3 +1302,24 @@ def _format_role(role: str, tail: str | None, drop_nationality: bool = False) ->
         words = words[1:]  # ", the Valdorian foreign minister," -> "foreign minister"
     head = " ".join(words).casefold()
     return f"{head} {' '.join(tail.split())}" if tail else head
+
+
+# Kept for callers of the names this module had before newswatch.identity existed.
+_load_aliases = load_aliases
+__all__ = [
+    "KEPT_LABELS",
+    "OUTLET_NAMES",
+    "PLACE_NAMES",
+    "Alias",
+    "canonical_alias",
+    "entity_key",
+    "extract_entities",
+    "extract_entities_batch",
+    "find_role",
+    "fold_transliteration",
+    "get_nlp",
+    "mentions_from_doc",
+    "parse",
+    "resolve_in_document",
+    "strip_diacritics",
+]

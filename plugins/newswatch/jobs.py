@@ -270,6 +270,9 @@ def refresh_reporting(run_id: str) -> dict[str, int]:
     from newswatch.stories import StoryDoc, assign_stories
 
     with db.transaction() as conn:
+        store.backfill_entity_blocks(conn)
+        identity = store.apply_entity_overrides(conn)  # analysts' corrections win on every run
+        renamed = store.refresh_canonical_names(conn, run_id)
         new_rows, existing_rows = store.story_inputs(conn, settings.story_window_hours())
         to_doc = lambda r: StoryDoc(  # noqa: E731 - a one-line adapter
             article_id=r["article_id"], outlet_id=r["outlet_id"], published_at=r["published_at"],
@@ -291,7 +294,8 @@ def refresh_reporting(run_id: str) -> dict[str, int]:
                 sid = int(a.story_key)
             rows.append((a.article_id, sid, a.score, list(a.shared_entities), a.is_near_duplicate, a.duplicate_of))
         store.assign_story_articles(conn, rows)
-        counts = {"articles_assigned": len(rows), "new_stories": len(story_ids)}
+        counts = {"articles_assigned": len(rows), "new_stories": len(story_ids), "entities_renamed": renamed,
+                  **identity}
         store.record_run_counts(conn, run_id, "stories", counts)
     log.info("run %s stories: %s", run_id, counts)
     return counts

@@ -413,18 +413,121 @@ def mark_for_reprocessing(
 
 
 def ensure_entities(conn: Conn, names: dict[str, tuple[str, str]]) -> dict[str, int]:
-    """entity_key -> entity_id, creating missing entities. `names` maps key -> (label, display name)."""
+    """entity_key -> entity_id for every key in `names` (key -> (label, display name)).
+
+    Keys seen before keep their entity. A new key is matched (newswatch.identity) against the
+    known keys of its block — analysts' overrides first, then exact, then fuzzy with a
+    confidence — and otherwise founds a new canonical entity. Every decision is a row in
+    core.entity_keys."""
+    from newswatch.identity import KnownEntity, candidate_block, match_entity
+
     if not names:
         return {}
+    ids: dict[str, int] = {}
     with conn.cursor() as cur:
-        execute_values(
-            cur,
-            """INSERT INTO core.entities (entity_key, entity_type, canonical_name) VALUES %s
-               ON CONFLICT (entity_key) DO NOTHING""",
-            [(k, label, name) for k, (label, name) in sorted(names.items())],
+        cur.execute("SELECT entity_key, entity_id FROM core.entity_keys WHERE entity_key = ANY(%s)", (list(names),))
+        ids.update({r[0]: int(r[1]) for r in cur.fetchall()})
+        new_keys = sorted(k for k in names if k not in ids)
+        if not new_keys:
+            return ids
+        blocks = {k: candidate_block(k) for k in new_keys}
+        cur.execute(
+            """SELECT k.entity_id, k.entity_key, e.entity_type, e.canonical_name, k.block
+               FROM core.entity_keys k JOIN core.entities e USING (entity_id) WHERE k.block = ANY(%s)""",
+            (sorted(set(blocks.values())),),
         )
-        cur.execute("SELECT entity_key, entity_id FROM core.entities WHERE entity_key = ANY(%s)", (list(names),))
-        return {r[0]: int(r[1]) for r in cur.fetchall()}
+        known_by_block: dict[str, list[KnownEntity]] = {}
+        for entity_id, key, label, name, block in cur.fetchall():
+            known_by_block.setdefault(block, []).append(KnownEntity(int(entity_id), key, label, name))
+        # Overrides of the new keys and of their candidates (a key split off is never merged into).
+        candidate_keys = [e.entity_key for known in known_by_block.values() for e in known]
+        cur.execute(
+            "SELECT entity_key, action, target_entity_id FROM core.entity_overrides WHERE entity_key = ANY(%s)",
+            (new_keys + candidate_keys,),
+        )
+        overrides = {r[0]: (int(r[2]) if r[1] == "merge" else None) for r in cur.fetchall()}
+        for key in new_keys:
+            label, name = names[key]
+            match = match_entity(key, label, name, known_by_block.get(blocks[key], []), overrides)
+            entity_id = match.entity_id
+            if entity_id is None:
+                cur.execute(
+                    """INSERT INTO core.entities (entity_key, entity_type, canonical_name) VALUES (%s, %s, %s)
+                       ON CONFLICT (entity_key) DO UPDATE SET entity_key = EXCLUDED.entity_key
+                       RETURNING entity_id""",
+                    (key, label, name),
+                )
+                entity_id = int(cur.fetchone()[0])
+            cur.execute(
+                """INSERT INTO core.entity_keys (entity_key, entity_id, block, display_name, method, confidence)
+                   VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (entity_key) DO NOTHING""",
+                (key, entity_id, blocks[key], name, match.method, match.confidence),
+            )
+            ids[key] = entity_id
+            # Later keys of this batch can match this one.
+            known_by_block.setdefault(blocks[key], []).append(KnownEntity(entity_id, key, label, name))
+    return ids
+
+
+def backfill_entity_blocks(conn: Conn) -> int:
+    """Rows migrated from before blocking (block = entity_key) get their real block."""
+    from newswatch.identity import candidate_block
+
+    with conn.cursor() as cur:
+        cur.execute("SELECT entity_key FROM core.entity_keys WHERE block = entity_key")
+        keys = [r[0] for r in cur.fetchall()]
+        changed = [(candidate_block(k), k) for k in keys if candidate_block(k) != k]
+        if changed:
+            execute_values(
+                cur,
+                "UPDATE core.entity_keys k SET block = v.block FROM (VALUES %s) AS v(block, key) WHERE k.entity_key = v.key",
+                changed,
+            )
+    return len(changed)
+
+
+def apply_entity_overrides(conn: Conn) -> dict[str, int]:
+    """Make core.entity_keys, mentions and quote speakers agree with the analysts' overrides."""
+    with conn.cursor() as cur:
+        cur.execute(
+            """UPDATE core.entity_keys k SET entity_id = o.target_entity_id, method = 'override-merge',
+                 confidence = 1, matched_at = now()
+               FROM core.entity_overrides o
+               WHERE o.entity_key = k.entity_key AND o.action = 'merge' AND k.entity_id <> o.target_entity_id"""
+        )
+        merged = cur.rowcount
+        # A split key sharing its entity with other keys gets an entity of its own.
+        cur.execute(
+            """SELECT k.entity_key, e.entity_type, k.display_name FROM core.entity_keys k
+               JOIN core.entity_overrides o ON o.entity_key = k.entity_key AND o.action = 'split'
+               JOIN core.entities e ON e.entity_id = k.entity_id
+               WHERE e.entity_key <> k.entity_key"""
+        )
+        split = 0
+        for key, label, name in cur.fetchall():
+            cur.execute(
+                """INSERT INTO core.entities (entity_key, entity_type, canonical_name) VALUES (%s, %s, %s)
+                   ON CONFLICT (entity_key) DO UPDATE SET entity_key = EXCLUDED.entity_key RETURNING entity_id""",
+                (key, label, name),
+            )
+            new_id = cur.fetchone()[0]
+            cur.execute(
+                """UPDATE core.entity_keys SET entity_id = %s, method = 'override-split', confidence = 1,
+                     matched_at = now() WHERE entity_key = %s""",
+                (new_id, key),
+            )
+            split += 1
+        cur.execute(
+            """UPDATE core.mentions m SET entity_id = k.entity_id FROM core.entity_keys k
+               WHERE m.entity_key = k.entity_key AND m.entity_id <> k.entity_id"""
+        )
+        mentions = cur.rowcount
+        cur.execute(
+            """UPDATE core.quotes q SET speaker_entity_id = k.entity_id FROM core.entity_keys k
+               WHERE q.speaker_key = k.entity_key AND q.speaker_entity_id IS DISTINCT FROM k.entity_id"""
+        )
+        quotes = cur.rowcount
+    return {"keys_merged": merged, "keys_split": split, "mentions_repointed": mentions, "quotes_repointed": quotes}
 
 
 def replace_article_children(conn: Conn, article_id: int, item: ProcessedArticle, entity_ids: dict[str, int]) -> None:
@@ -435,10 +538,10 @@ def replace_article_children(conn: Conn, article_id: int, item: ProcessedArticle
         if item.mentions:
             execute_values(
                 cur,
-                """INSERT INTO core.mentions (article_id, entity_id, start_offset, end_offset, surface,
+                """INSERT INTO core.mentions (article_id, entity_id, entity_key, start_offset, end_offset, surface,
                                               resolved_name, label, role) VALUES %s""",
-                [(article_id, entity_ids[m.entity_key], m.start, m.end, m.text, m.name, m.label, m.role)
-                 for m in item.mentions],
+                [(article_id, entity_ids[m.entity_key], m.entity_key, m.start, m.end, m.text, m.name, m.label,
+                  m.role) for m in item.mentions],
             )
             alias_counts: dict[tuple[int, str], int] = {}
             for m in item.mentions:
@@ -457,9 +560,10 @@ def replace_article_children(conn: Conn, article_id: int, item: ProcessedArticle
             execute_values(
                 cur,
                 """INSERT INTO core.quotes (article_id, start_offset, end_offset, quote_text, kind, speaker_name,
-                       speaker_entity_id, speaker_start, speaker_end, cue, confidence, quote_key) VALUES %s""",
+                       speaker_entity_id, speaker_key, speaker_start, speaker_end, cue, confidence, quote_key)
+                   VALUES %s""",
                 [(article_id, q.start, q.end, q.text, q.kind, q.speaker,
-                  entity_ids.get(q.speaker_key) if q.speaker_key else None,
+                  entity_ids.get(q.speaker_key) if q.speaker_key else None, q.speaker_key,
                   q.speaker_start, q.speaker_end, q.cue, q.confidence, quote_key(q.text))
                  for q in item.quotes],
             )
@@ -470,6 +574,36 @@ def finish_staged(conn: Conn, fetch_ids: Sequence[int]) -> None:
         cur.execute("DELETE FROM staging.processed_articles WHERE fetch_id = ANY(%s)", (list(fetch_ids),))
         cur.execute(
             "UPDATE raw.fetches SET process_outcome = 'loaded' WHERE fetch_id = ANY(%s)", (list(fetch_ids),)
+        )
+
+
+def refresh_canonical_names(conn: Conn, run_id: str) -> int:
+    """An entity's display name is its most used resolved spelling (longest on ties), recomputed
+    for the entities mentioned by articles this run loaded."""
+    with conn.cursor() as cur:
+        cur.execute(
+            """WITH touched AS (
+                   SELECT DISTINCT m.entity_id FROM core.mentions m JOIN core.articles a USING (article_id)
+                   WHERE a.run_id = %s),
+               ranked AS (
+                   SELECT DISTINCT ON (m.entity_id) m.entity_id, m.resolved_name
+                   FROM core.mentions m JOIN touched USING (entity_id)
+                   GROUP BY m.entity_id, m.resolved_name
+                   ORDER BY m.entity_id, count(*) DESC, length(m.resolved_name) DESC, m.resolved_name)
+               UPDATE core.entities e SET canonical_name = r.resolved_name
+               FROM ranked r WHERE e.entity_id = r.entity_id AND e.canonical_name <> r.resolved_name""",
+            (run_id,),
+        )
+        return cur.rowcount
+
+
+def add_entity_override(conn: Conn, entity_key: str, action: str, target_entity_id: int | None, note: str | None) -> None:
+    with conn.cursor() as cur:
+        cur.execute(
+            """INSERT INTO core.entity_overrides (entity_key, action, target_entity_id, note) VALUES (%s, %s, %s, %s)
+               ON CONFLICT (entity_key) DO UPDATE SET action = EXCLUDED.action,
+                 target_entity_id = EXCLUDED.target_entity_id, note = EXCLUDED.note, created_at = now()""",
+            (entity_key, action, target_entity_id, note),
         )
 
 
