@@ -161,3 +161,11 @@ def test_reprocess_dag_rebuilds_from_the_archive(two_runs: TwoRuns) -> None:
     queued = [c["reprocess"]["queued"] for (c,) in runs if "reprocess" in c]
     assert queued and queued[-1] == 9  # the Harbour Herald's articles
     assert _query(two_runs.dsn, "SELECT count(*) FROM core.article_versions")[0][0] == 0  # not an edit
+
+
+def test_shared_quotes_view_finds_quotes_carried_by_several_outlets(two_runs: TwoRuns) -> None:
+    rows = _query(two_runs.dsn, "SELECT outlets_carrying, carried_by, omitted_by FROM reporting.shared_quotes")
+    assert rows, "the demo corpus carries 16 quotes in several outlets"
+    for carrying, carried_by, omitted_by in rows:
+        assert carrying == len(carried_by) >= 2
+        assert not set(carried_by) & set(omitted_by)

@@ -54,7 +54,7 @@ def test_every_table_view_and_column_has_a_comment(migrated_db: str) -> None:
 def test_reporting_views_exist(migrated_db: str) -> None:
     expected = {
         "articles_by_outlet_day", "fetch_health_by_outlet_day", "entity_mentions_by_outlet_day",
-        "quotes_by_speaker_outlet", "story_coverage", "name_variants_by_outlet_month",
+        "quotes_by_speaker_outlet", "story_coverage", "name_variants_by_outlet_month", "shared_quotes",
     }
     with db.transaction(migrated_db) as conn, conn.cursor() as cur:
         cur.execute("SELECT table_name FROM information_schema.views WHERE table_schema = 'reporting'")
