@@ -31,8 +31,13 @@ role without a comma (machine-translation order: ``the mayor of Velgrad Nina Zel
 first (gender is checked only where an honorific or a gendered role word states it). A definite
 role ("the minister", "the analyst") resolves to the most recent person in the last few
 paragraphs whose article-given role is compatible (``ROLE_COMPATIBILITY``), failing that to the
-most recent person with no stated role there. "the ministry"/"the newspaper" resolve to the
-most recent matching organisation. Indefinite or plural unnamed sources ("a senior NATO
+most recent person with no stated role there. "the ministry"/"the newspaper"/"the service" resolve
+to the most recent organisation with that noun (or ending in it: "State Emergency Service"); an
+organisation noun with no such antecedent is an unnamed source. "it said" is the organisation that
+is a subject earlier in the paragraph. A pronoun after an indefinite source introduced since its
+candidate antecedent ("One resident said …. “…,” she said.") is that unnamed source. A clause
+ending in a colon whose subject names a person (``the director was blunt: “…”``) attributes the
+quote after it; "declined to say"/"did not say" report nothing. Indefinite or plural unnamed sources ("a senior NATO
 diplomat", "informed sources"), and a definite role that refers back to one, give
 ``speaker=None`` with the cue kept. Nothing is attributed when none of this applies.
 
@@ -667,7 +672,7 @@ def _attribution_before(ctx: _Context, segment: Segment) -> _Attribution | None:
         return _Attribution(speaker, "according to", line_start + according.start(), segment.open)
     cue = _CUE_BEFORE.search(head)
     if cue is None:
-        return None
+        return _colon_introduction(ctx, segment, line_start)
     cue_start = line_start + cue.start("cue")
     token = _token_at(ctx.doc, cue_start)
     subject = _subject_core(token) if token is not None else None
@@ -678,6 +683,35 @@ def _attribution_before(ctx: _Context, segment: Segment) -> _Attribution | None:
         subject = (line_start + clause_start, cue_start)
     speaker = _classify_phrase(ctx, subject[0], subject[1], anchor=min(subject[0], segment.open))
     return _Attribution(speaker, cue.group("cue"), cue_start, segment.open)
+
+
+def _colon_introduction(ctx: _Context, segment: Segment, line_start: int) -> _Attribution | None:
+    """``Asked about the cost, the director was blunt: “…”`` — a clause ending in a colon whose
+    subject names a person introduces that person's words, whatever its verb."""
+    before = ctx.text[line_start : segment.open].rstrip()
+    if not before.endswith(":") or _COLON_LABEL.search(before):
+        return None
+    colon = line_start + len(before) - 1
+    token = _token_at(ctx.doc, colon)
+    sentence = _sentence_at(ctx.doc, colon)
+    if token is None or sentence is None:
+        return None
+    verbs = [t for t in sentence if line_start <= t.idx < colon and t.pos_ in ("VERB", "AUX")]
+    for verb in reversed(verbs):
+        subject = _subject_core(verb)
+        if subject is None or subject[0] < line_start:
+            continue
+        speaker = _classify_phrase(ctx, subject[0], subject[1], anchor=subject[0])
+        if speaker.attributable:
+            return _Attribution(speaker, verb.text, verb.idx, segment.open, factor=_INHERITED_FACTOR)
+        return None
+    return None
+
+
+# "Headline: “…”", "Title: “…”", "Slogan: “…”": a label, not a speaker.
+_COLON_LABEL = re.compile(
+    r"\b(?:headline|title|slogan|motto|caption|banner|sign|subject|read|reads|reading)\s*:$", re.I
+)
 
 
 def _inherited_attribution(
@@ -857,7 +891,7 @@ def _reported_clause(ctx: _Context, token: Token) -> tuple[tuple[int, int], str,
         return _expressed_opinion_clause(ctx, token)
     if token.lower_ in _OPINION_NOUNS and token.dep_ == "pobj" and token.head.lower_ == "in":
         return _in_opinion_clause(ctx, token)
-    if not _is_reporting_cue(token):
+    if not _is_reporting_cue(token) or _is_negated_report(token):
         return None
     subject = _subject_core(token)
     if subject is None:
@@ -868,9 +902,55 @@ def _reported_clause(ctx: _Context, token: Token) -> tuple[tuple[int, int], str,
     return content, _cue_text(token), subject
 
 
+_WITHHOLDING_LEMMAS = frozenset({"decline", "refuse", "fail", "not"})
+
+
+def _is_negated_report(token: Token) -> bool:
+    """ "did not say whether …", "declined to say how many …": nothing is reported."""
+    if any(c.dep_ == "neg" for c in token.children):
+        return True
+    return token.dep_ == "xcomp" and token.head.lemma_.casefold() in _WITHHOLDING_LEMMAS
+
+
 def _clausal_complement(ctx: _Context, token: Token) -> tuple[int, int] | None:
     """``X said that <clause>`` / ``<clause>, X said``: the ccomp subtree without "that"."""
+    span = _complement_span(ctx, token)
+    if span is None:
+        return None
+    start, end = span
+    # A closing quote mark the parser hung on the main verb: `said that it could last “for months”.`
+    for segment in ctx.segments:
+        if start <= segment.open < end <= segment.close and not ctx.text[end : segment.close].strip(" .,;!?"):
+            end = segment.close + 1
+    return _dateline_free(ctx.text, start, end), end
+
+
+_DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?:,[^\n—–]{0,40}?)?\s*(?:\([^)\n]{1,40}\)\s*)?[—–-]+\s+")
+
+
+def _dateline_free(text: str, start: int, end: int) -> int:
+    """Skip a wire dateline ("MARENBURG — ", "LINDVIK, March 12 (Wire) - ") opening the clause."""
+    if start == 0 or text[start - 1] == "\n":
+        match = _DATELINE.match(text, start, end)
+        if match:
+            return match.end()
+    return start
+
+
+def _complement_span(ctx: _Context, token: Token) -> tuple[int, int] | None:
     for child in token.children:
+        if child.dep_ == "prep":
+            # "said in a statement (on Monday) that <clause>" parsed as the noun's complement clause
+            for noun in child.children:
+                if noun.dep_ == "pobj" and noun.lower_ in _DOCUMENT_NOUNS:
+                    for clause in noun.children:
+                        if clause.dep_ in ("acl", "relcl") and any(
+                            c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+                        ):
+                            tokens = [
+                                t for t in clause.subtree if not (t.dep_ == "mark" and t.head == clause)
+                            ]
+                            return _span_of(ctx.text, tokens)
         if child.dep_ != "ccomp":
             continue
         nested = _nested_attribution(child)
@@ -1030,6 +1110,17 @@ def _subject_of(token: Token) -> Token | None:
         token.dep_ in ("conj", "xcomp") or (token.dep_ == "advcl" and token.tag_ == "VBG")
     ):
         return _subject_of(token.head)  # "He stressed X and added that Y", "she said, adding that Y"
+    head = token.head
+    if token.dep_ == "pcomp" and head.lower_ == "as" and head.head.lemma_.casefold() == "quote":
+        return _subject_of(head.head)  # "X was quoted by the radio as saying that Y"
+    if (
+        token.dep_ == "acl"
+        and head.pos_ in ("NOUN", "PROPN")
+        and any(c.dep_ in ("dobj", "ccomp") for c in token.children)
+    ):
+        # "The festival's director, Jonas Ekberg, called the programme …" parsed as a reduced
+        # relative clause: a verb with its own object is the clause's predicate, not a modifier.
+        return head
     return None
 
 
@@ -1057,6 +1148,8 @@ def _subject_core(token: Token) -> tuple[int, int] | None:
     subject = _subject_of(token)
     if subject is None:
         return None
+    if subject.lower_ in ("who", "which", "that") and token.dep_ == "relcl" and token.head != token:
+        subject = token.head  # "midfielder Luca Petrov, who said he had dreamt …"
     subject = _source_of_document(subject)
     for child in subject.children:
         if child.dep_ == "appos" and child.pos_ == "PROPN":
@@ -1133,6 +1226,8 @@ def _classify_phrase(ctx: _Context, start: int, end: int, anchor: int) -> _Speak
     span = (offset, core_end)
     if core_words and core_words[0] in _PRONOUN_GENDER and len(core_words) == 1:
         return _resolve_pronoun(ctx, anchor, core_words[0], span)
+    if core_words == ["it"]:
+        return _resolve_it(ctx, anchor, span)
     if core_words[0] == "the" and len(core_words) >= 2:
         return _resolve_role(ctx, anchor, core_words[1:], span) or _resolve_org_noun(
             ctx, anchor, core_words[-1], span
@@ -1236,8 +1331,48 @@ def _resolve_pronoun(ctx: _Context, anchor: int, pronoun: str, span: tuple[int, 
     # the result would strengthen Strand. “…,” he said." the pronoun is Brenner.
     for mention in sorted(candidates, key=lambda m: (not _is_subject(ctx, m), _is_possessive(ctx, m))):
         if _gender(ctx, mention.entity_key) in (None, wanted):
+            if _indefinite_speaker_between(ctx, mention.end, anchor):
+                return _ANONYMOUS
             return _Speaker(mention.name, mention.entity_key, span[0], span[1], "pronoun")
     return _NOBODY
+
+
+def _resolve_it(ctx: _Context, anchor: int, span: tuple[int, int]) -> _Speaker:
+    """ "…, it said in a statement": the organisation that is the subject of this or the
+    previous sentence (within the paragraph), most recent first; otherwise nobody."""
+    paragraph = ctx.paragraph_of(span[0])
+    limit = max(anchor, span[0])
+    for mention in reversed(ctx.mentions):
+        if mention.end > limit or ctx.in_segment(mention.start, mention.end):
+            continue
+        if ctx.paragraph_of(mention.start) != paragraph:
+            break
+        if mention.label == "ORG" and _is_subject(ctx, mention):
+            return _Speaker(mention.name, mention.entity_key, span[0], span[1], "org")
+    return _NOBODY
+
+
+def _indefinite_speaker_between(ctx: _Context, start: int, anchor: int) -> bool:
+    """ "One resident said she had lost everything. “…,” she said." — the pronoun is that resident.
+
+    True when a reporting verb between `start` and `anchor` (outside quotes) has an indefinite
+    subject naming nobody ("a witness", "one resident, a retired teacher,").
+    """
+    for token in ctx.doc:
+        if token.idx < start or token.idx >= anchor or ctx.in_segment(token.idx, token.idx + 1):
+            continue
+        if not _is_reporting_cue(token):
+            continue
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            continue
+        first = subject.left_edge
+        if first.lower_ not in ("a", "an", "one", "another") or first.idx < start:
+            continue
+        sub_end = subject.right_edge.idx + len(subject.right_edge)
+        if not any(m.label == "PERSON" for m in _mentions_in(ctx, first.idx, sub_end)):
+            return True
+    return False
 
 
 def _introduced_anonymously(ctx: _Context, anchor: int, head: str) -> bool:
@@ -1315,11 +1450,19 @@ def _resolve_role(ctx: _Context, anchor: int, words: Sequence[str], span: tuple[
 def _resolve_org_noun(ctx: _Context, anchor: int, noun: str, span: tuple[int, int]) -> _Speaker:
     """ "the ministry" / "the newspaper" -> the most recent matching organisation mention."""
     outlets = {name.casefold() for name in entities.OUTLET_NAMES}
+    # A trailing attribution may refer back into its own clause ("X closed, the hospital said").
+    limit = max(anchor, span[0])
     for mention in reversed(ctx.mentions):
-        if mention.end > anchor or mention.label != "ORG" or ctx.in_segment(mention.start, mention.end):
+        if mention.end > limit or mention.label != "ORG" or ctx.in_segment(mention.start, mention.end):
             continue
         if noun in _OUTLET_NOUNS and mention.text.casefold() in outlets:
             return _Speaker(mention.name, mention.entity_key, span[0], span[1], "org")
         if noun in _ORG_NOUNS and noun in mention.text.casefold():
             return _Speaker(mention.name, mention.entity_key, span[0], span[1], "org")
+        # A definite description by the name's head noun: "the service" after "State Emergency
+        # Service", "the foundation" after "the Verlan Foundation".
+        if len(noun) > 3 and mention.text.casefold().split()[-1:] == [noun]:
+            return _Speaker(mention.name, mention.entity_key, span[0], span[1], "org")
+    if noun in _ORG_NOUNS:
+        return _ANONYMOUS  # "the city's culture department said …": a source, but not a named one
     return _NOBODY

@@ -699,3 +699,68 @@ def test_wire_article_multi_paragraph_quotes_are_single_quotes() -> None:
     assert text[voronov.start - 1] == "“"
     assert voronov.cue == "said"
     assert text[voronov.speaker_start : voronov.speaker_end] == "the president"
+
+
+# --------------------------------------------------------------------------- gold-driven rules
+
+
+def test_pronoun_after_an_indefinite_source_stays_anonymous() -> None:
+    text = (
+        CAST + "One resident, a retired teacher, said she had lost everything.\n\n"
+        "“I have never seen the river like this,” she said."
+    )
+    quote = containing(extract_quotes(text), "never seen the river")
+    assert (quote.kind, quote.speaker) == ("direct", None)
+
+
+def test_organisation_by_its_head_noun() -> None:
+    text = (
+        "The State Emergency Service sent boats to the lower town.\n\n"
+        "“Our teams have reached every street,” the service said on its website."
+    )
+    assert containing(extract_quotes(text), "every street").speaker == "State Emergency Service"
+
+
+def test_colon_introduction_without_a_reporting_verb() -> None:
+    text = (
+        CAST + "Asked about the cost, Strand was blunt: “It is paid for by a foundation, not by taxpayers.”"
+    )
+    quote = containing(extract_quotes(text), "paid for")
+    assert (quote.kind, quote.speaker) == ("direct", "Helena Strand")
+
+
+def test_declined_to_say_reports_nothing() -> None:
+    text = CAST + "A spokeswoman for Strand declined to say how many posts would go after that date."
+    assert extract_quotes(text) == []
+
+
+def test_quoted_as_saying() -> None:
+    text = (
+        CAST
+        + "Marek was quoted by the local radio station as saying that the strike fund could last for months."
+    )
+    quote = only(extract_quotes(text))
+    assert (quote.kind, quote.speaker) == ("indirect", "Ivo Marek")
+    assert quote.text == "the strike fund could last for months"
+
+
+def test_relative_pronoun_speaker_is_its_antecedent() -> None:
+    text = "The winning goal came from midfielder Luca Petrov, who said he had dreamt about it since he was a boy."
+    quote = only(extract_quotes(text))
+    assert (quote.kind, quote.speaker) == ("indirect", "Luca Petrov")
+
+
+def test_it_said_is_the_organisation() -> None:
+    text = (
+        "The Northern Grid Authority published its annual report on Monday. "
+        "Investment in the network would double by 2030, it said."
+    )
+    quote = only(extract_quotes(text))
+    assert (quote.kind, quote.speaker) == ("indirect", "Northern Grid Authority")
+
+
+def test_dateline_is_not_part_of_reported_speech() -> None:
+    text = "MARENBURG — Marenburg General Hospital postponed 300 operations this week, the hospital said on Tuesday."
+    quote = only(extract_quotes(text))
+    assert quote.text == "Marenburg General Hospital postponed 300 operations this week"
+    assert quote.speaker == "Marenburg General Hospital"
