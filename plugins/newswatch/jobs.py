@@ -294,7 +294,9 @@ def refresh_reporting(run_id: str) -> dict[str, int]:
                 sid = int(a.story_key)
             rows.append((a.article_id, sid, a.score, list(a.shared_entities), a.is_near_duplicate, a.duplicate_of))
         store.assign_story_articles(conn, rows)
+        grouped = store.assign_quote_groups(conn)
         counts = {"articles_assigned": len(rows), "new_stories": len(story_ids), "entities_renamed": renamed,
+                  "quotes_grouped": grouped,
                   **identity}
         store.record_run_counts(conn, run_id, "stories", counts)
     log.info("run %s stories: %s", run_id, counts)

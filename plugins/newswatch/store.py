@@ -667,6 +667,32 @@ def assign_story_articles(conn: Conn, rows: Sequence[tuple[int, int, float, list
         )
 
 
+def assign_quote_groups(conn: Conn) -> int:
+    """Group the quotes of every story that has ungrouped quotes (newswatch.quote_groups)."""
+    from newswatch.quote_groups import StoryQuote, group_quotes
+
+    with conn.cursor() as cur:
+        cur.execute(
+            """SELECT sa.story_id, q.quote_id, a.outlet_id, q.quote_text
+               FROM core.quotes q JOIN core.articles a USING (article_id)
+               JOIN core.story_articles sa USING (article_id)
+               WHERE q.kind IN ('direct', 'mixed') AND sa.story_id IN (
+                   SELECT sa2.story_id FROM core.quotes q2 JOIN core.story_articles sa2 USING (article_id)
+                   WHERE q2.quote_group IS NULL AND q2.kind IN ('direct', 'mixed'))
+               ORDER BY sa.story_id, a.published_at NULLS LAST, q.quote_id"""
+        )
+        by_story: dict[int, list[StoryQuote]] = {}
+        for story_id, quote_id, outlet_id, text in cur.fetchall():
+            by_story.setdefault(story_id, []).append(StoryQuote(quote_id, outlet_id, text))
+        rows = [(group, quote_id) for quotes in by_story.values() for quote_id, group in group_quotes(quotes).items()]
+        if rows:
+            execute_values(
+                cur, "UPDATE core.quotes q SET quote_group = v.g FROM (VALUES %s) AS v(g, id) WHERE q.quote_id = v.id",
+                rows,
+            )
+    return len(rows)
+
+
 # --------------------------------------------------------------------------- data quality
 
 

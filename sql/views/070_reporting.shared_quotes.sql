@@ -2,7 +2,7 @@ DROP VIEW IF EXISTS reporting.shared_quotes CASCADE;
 CREATE VIEW reporting.shared_quotes AS
 WITH carried AS (
     SELECT
-        q.quote_key,
+        coalesce(q.quote_group, q.quote_key) AS quote_key,
         sa.story_id,
         a.outlet_id,
         min(q.quote_text) AS quote_text,
@@ -14,7 +14,7 @@ WITH carried AS (
     JOIN core.story_articles sa USING (article_id)
     LEFT JOIN core.entities e ON e.entity_id = q.speaker_entity_id
     WHERE q.kind IN ('direct', 'mixed')
-    GROUP BY q.quote_key, sa.story_id, a.outlet_id
+    GROUP BY coalesce(q.quote_group, q.quote_key), sa.story_id, a.outlet_id
 ),
 shared AS (
     SELECT
@@ -50,7 +50,7 @@ FROM shared s
 JOIN core.stories st USING (story_id)
 JOIN covering c USING (story_id);
 COMMENT ON VIEW reporting.shared_quotes IS 'Quotes carried by several outlets in the same story (matched by normalised quote key, so slight truncations and re-translations still match), with the outlets that covered the story without them.';
-COMMENT ON COLUMN reporting.shared_quotes.quote_key IS 'Normalised quote key (see core.quotes.quote_key).';
+COMMENT ON COLUMN reporting.shared_quotes.quote_key IS 'The quote group (core.quotes.quote_group, else the normalised quote_key).';
 COMMENT ON COLUMN reporting.shared_quotes.story_id IS 'Story the quote was carried in.';
 COMMENT ON COLUMN reporting.shared_quotes.story_title IS 'Title of the story.';
 COMMENT ON COLUMN reporting.shared_quotes.speaker IS 'Speaker (canonical name where known).';

@@ -169,3 +169,20 @@ def test_shared_quotes_view_finds_quotes_carried_by_several_outlets(two_runs: Tw
     for carrying, carried_by, omitted_by in rows:
         assert carrying == len(carried_by) >= 2
         assert not set(carried_by) & set(omitted_by)
+
+
+def test_quotes_carried_by_several_outlets_are_grouped(two_runs: TwoRuns) -> None:
+    """The demo corpus annotates 16 quotes that several outlets carry, some truncated or re-worded."""
+    shared: dict[str, list[tuple[str, str]]] = {}
+    for article in _expected()["articles"]:
+        for q in article.get("quotes", []):
+            if q.get("shared_id"):
+                shared.setdefault(q["shared_id"], []).append((article["outlet_id"], q["text_contains"].lower()))
+    rows = _query(two_runs.dsn, """SELECT a.outlet_id, lower(q.quote_text), q.quote_group FROM core.quotes q
+                                   JOIN core.articles a USING (article_id)""")
+    grouped = 0
+    for copies in shared.values():
+        groups = {next((g for o, t, g in rows if o == outlet and fragment in t), None) for outlet, fragment in copies}
+        grouped += len(groups) == 1 and None not in groups
+    assert len(shared) == 16
+    assert grouped >= 8, f"{grouped}/16 shared quotes grouped"
