@@ -126,9 +126,10 @@ def _discover(
 ) -> None:
     validators: dict[str, tuple[str | None, str | None]] = {}
     if not dry_run:
+        hashes = {f.url: _safe_hash(f.url) for f in outlet.feeds}
         with db.transaction() as conn:
-            by_hash = store.validators_for(conn, [_safe_hash(f.url) for f in outlet.feeds])
-        validators = {f.url: by_hash[_safe_hash(f.url)] for f in outlet.feeds if _safe_hash(f.url) in by_hash}
+            by_hash = store.validators_for(conn, list(hashes.values()))
+        validators = {url: by_hash[h] for url, h in hashes.items() if h in by_hash}
     found = feeds.discover_outlet(outlet, fetcher, max_items=limit, since=since, validators=validators)
     counts["feed_fetches"] = len(found.fetches)
     counts["feed_errors"] = len(found.errors)
