@@ -10,8 +10,10 @@ Nightly (02:00 UTC) ingestion of every outlet in the sources file:
 3. **plan_batches** – split the archived pages awaiting processing into batches of ids;
 4. **process_batch** – one mapped task per batch: extract, clean, entities, quotes → `staging`;
 5. **load_staged** – upsert into `core` by natural key, one transaction per batch;
-6. **refresh_reporting** – assign new articles to stories, refresh the reporting layer;
-7. **check_quality** – fail the run when a data invariant is broken.
+6. **check_quality** – fail the run when a data invariant is broken.
+
+`load_staged` emits the `core.articles` Asset (its event's extra carries the counts), which
+schedules **update_reporting**: stories, then the materialised reporting views.
 
 Manual triggers take params: `outlets` (ids; empty = all), `max_articles_per_outlet`, `since`
 (ISO date: skip feed items published before it) and `dry_run` (discover only, write nothing).
@@ -24,17 +26,13 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Param, dag, task
+from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk.exceptions import AirflowSkipException
 
-FETCH_POOL = "newswatch_fetch"
+# The one newswatch module DAG files import at parse time: standard library only.
+from newswatch.dagdefs import DEFAULT_ARGS, FETCH_POOL, articles_asset_uri
 
-DEFAULT_ARGS = {
-    "owner": "newswatch",
-    "retries": 2,
-    "retry_delay": timedelta(minutes=2),
-    "retry_exponential_backoff": 2.0,
-    "max_retry_delay": timedelta(minutes=30),
-}
+ARTICLES = Asset(articles_asset_uri())
 
 
 def _since(params: dict) -> pendulum.DateTime | None:
@@ -92,19 +90,16 @@ def ingest_articles() -> None:
 
         return jobs.process_batch(fetch_ids, context["run_id"])
 
-    @task(trigger_rule="all_done")
+    @task(trigger_rule="all_done", outlets=[ARTICLES])
     def load_staged(**context: Any) -> dict[str, int]:
         from newswatch import jobs
 
         params, run_id = context["params"], context["run_id"]
-        return {} if params["dry_run"] else jobs.load_staged(run_id)
-
-    @task(trigger_rule="none_failed")
-    def refresh_reporting(**context: Any) -> dict[str, int]:
-        from newswatch import jobs
-
-        params, run_id = context["params"], context["run_id"]
-        return {} if params["dry_run"] else jobs.refresh_reporting(run_id)
+        if params["dry_run"]:
+            raise AirflowSkipException("dry run: nothing to load")  # a skipped task emits no Asset event
+        counts = jobs.load_staged(run_id)
+        context["outlet_events"][ARTICLES].extra = {"run_id": run_id, **counts}
+        return counts
 
     @task(trigger_rule="none_failed")
     def check_quality(**context: Any) -> dict[str, int]:
@@ -118,7 +113,7 @@ def ingest_articles() -> None:
     fetched >> batches
     loaded = load_staged()
     process_batch.expand(fetch_ids=batches) >> loaded
-    loaded >> refresh_reporting() >> check_quality()
+    loaded >> check_quality()
 
 
 ingest_articles()

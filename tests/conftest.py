@@ -26,7 +26,7 @@ os.environ["NEWSWATCH_DATA_DIR"] = str(_SESSION_TMP / "data")
 os.environ.setdefault("AIRFLOW_HOME", str(_SESSION_TMP / "airflow"))
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "false"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).resolve().parents[1] / "dags")
-for _var in ("NEWSWATCH_DB_URL", "AIRFLOW_CONN_NEWS_DB", "NEWSWATCH_SOURCES_FILE"):
+for _var in ("NEWSWATCH_DB_URL", "AIRFLOW_CONN_NEWS_DB", "NEWSWATCH_SOURCES_FILE", "NEWSWATCH_TASK_RETRIES"):
     os.environ.pop(_var, None)
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ import argparse
 import json
 import logging
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from newswatch import __version__
@@ -105,6 +105,38 @@ def _cmd_summary(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_day(value: str, flag: str) -> date:
+    from newswatch.errors import PermanentError
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PermanentError(f"{flag}: expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    """The period's comparison in the terminal, and the same as a self-contained HTML file."""
+    import psycopg2.errors
+
+    from newswatch import compare, db, settings
+
+    since = _parse_day(args.since, "--since")
+    until = _parse_day(args.until, "--until") if args.until else None
+    with db.transaction() as conn:
+        try:
+            cmp = compare.build_comparison(conn, since=since, until=until, outlets=args.outlet, top=args.top)
+        except psycopg2.errors.UndefinedTable:
+            print("newswatch: this database has no reporting layer yet; run `newswatch db migrate`", file=sys.stderr)
+            return 2
+    name = f"compare_{since.isoformat()}_{until.isoformat() if until else 'now'}.html"
+    target = Path(args.html) if args.html else settings.data_dir() / "reports" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(compare.render_html(cmp), encoding="utf-8")
+    print(compare.render_text(cmp))
+    print(f"HTML report: {target}")
+    return 0
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     from newswatch.extract import extract_article
 
@@ -177,6 +209,52 @@ def _cmd_feeds(args: argparse.Namespace) -> int:
     return 0 if proposed else 1
 
 
+def _cmd_synth(args: argparse.Namespace) -> int:
+    """Fill an empty database with a synthetic year of news (for benchmarks/reporting.py)."""
+    from newswatch import db, synthetic
+
+    db.ensure_database(args.dsn)
+    progress = (lambda msg: print(f"  {msg}", file=sys.stderr, flush=True)) if not args.quiet else (lambda _m: None)
+    counts = synthetic.generate(args.dsn, articles=args.articles, outlets=args.outlets, days=args.days,
+                                seed=args.seed, progress=progress)
+    print(json.dumps(counts, indent=2))
+    return 0
+
+
+def _cmd_metabase(args: argparse.Namespace) -> int:
+    """Connect Metabase to the news database as newswatch_bi (compose's metabase-init service).
+
+    Everything but the URL comes from the environment, as compose passes it: MB_ADMIN_EMAIL,
+    MB_ADMIN_PASSWORD and NEWSWATCH_BI_PASSWORD are required; NEWS_DB_HOST, NEWS_DB_PORT and
+    NEWS_DB_NAME default to the compose service (news-db:5432/news)."""
+    import os
+
+    from newswatch import metabase
+
+    required = ("MB_ADMIN_EMAIL", "MB_ADMIN_PASSWORD", "NEWSWATCH_BI_PASSWORD")
+    env = {name: os.environ.get(name, "") for name in required}
+    missing = [name for name, value in env.items() if not value]
+    if missing:
+        print(f"newswatch: metabase connect needs {', '.join(missing)} in the environment "
+              "(see .env.example)", file=sys.stderr)
+        return 2
+    host = os.environ.get("NEWS_DB_HOST") or "news-db"
+    name = os.environ.get("NEWS_DB_NAME") or "news"
+    port_text = os.environ.get("NEWS_DB_PORT") or "5432"
+    if not port_text.isdigit():
+        print(f"newswatch: NEWS_DB_PORT must be a port number, got {port_text!r}", file=sys.stderr)
+        return 2
+    print(f"waiting for Metabase at {args.url} (up to {args.timeout:.0f} s)", file=sys.stderr, flush=True)
+    outcome = metabase.connect_metabase(
+        args.url, admin_email=env["MB_ADMIN_EMAIL"], admin_password=env["MB_ADMIN_PASSWORD"],
+        db_host=host, db_port=int(port_text), db_name=name, db_user=metabase.BI_ROLE,
+        db_password=env["NEWSWATCH_BI_PASSWORD"], timeout_s=args.timeout,
+    )
+    print(f"metabase {args.url}: database newswatch ({metabase.BI_ROLE}@{host}:{port_text}/{name}, "
+          f"schema {metabase.REPORTING_SCHEMA}) {outcome}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newswatch", description=__doc__)
     parser.add_argument("--version", action="version", version=f"newswatch {__version__}")
@@ -227,6 +305,15 @@ def build_parser() -> argparse.ArgumentParser:
     p_sum = sub.add_parser("summary", help="print the cross-outlet summary of the configured database")
     p_sum.set_defaults(func=_cmd_summary)
 
+    p_cmp = sub.add_parser("compare", help="compare the outlets over a period: terminal report and an HTML file")
+    p_cmp.add_argument("--since", required=True, metavar="YYYY-MM-DD", help="first day of the period (UTC)")
+    p_cmp.add_argument("--until", metavar="YYYY-MM-DD", help="day after the period (UTC); default: up to now")
+    p_cmp.add_argument("--outlet", action="append", metavar="ID", help="only this outlet id (repeatable)")
+    p_cmp.add_argument("--top", type=int, default=10, metavar="N", help="people listed per outlet (default 10)")
+    p_cmp.add_argument("--html", metavar="PATH",
+                       help="where to write the HTML report (default: <data dir>/reports/compare_<since>_<until>.html)")
+    p_cmp.set_defaults(func=_cmd_compare)
+
     p_ex = sub.add_parser("extract", help="extract one page (file or URL) to JSON")
     p_ex.add_argument("target", metavar="PATH|URL")
     p_ex.add_argument("--url", help="page URL, when extracting a saved file")
@@ -243,6 +330,26 @@ def build_parser() -> argparse.ArgumentParser:
     p_disc.add_argument("--allow-private-network", action="store_true",
                         help="allow loopback/private addresses (testing against a local server only)")
     p_feeds.set_defaults(func=_cmd_feeds)
+
+    # --dsn is required: never fill the configured news database with fiction by accident.
+    p_syn = sub.add_parser("synth", help="fill an empty database with synthetic news at scale (benchmarks)")
+    p_syn.add_argument("--dsn", required=True, help="target database (created if missing; must be empty)")
+    p_syn.add_argument("--articles", type=int, default=1_000_000, help="articles (default 1,000,000)")
+    p_syn.add_argument("--outlets", type=int, default=50, help="outlets (default 50)")
+    p_syn.add_argument("--days", type=int, default=365, help="days from 2025-01-01 (default 365)")
+    p_syn.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p_syn.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p_syn.set_defaults(func=_cmd_synth)
+
+    p_mb = sub.add_parser("metabase", help="Metabase (docker compose --profile bi)")
+    mb_sub = p_mb.add_subparsers(dest="metabase_command", required=True)
+    p_mbc = mb_sub.add_parser(
+        "connect", help="set Metabase up and connect it to the news database as newswatch_bi")
+    p_mbc.add_argument("--url", default="http://metabase:3000",
+                       help="Metabase base URL (default: the compose service)")
+    p_mbc.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
+                       help="how long to wait for Metabase to become healthy (default 600)")
+    p_mb.set_defaults(func=_cmd_metabase)
     return parser
 
 

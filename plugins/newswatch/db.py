@@ -14,6 +14,7 @@ which can hand back a psycopg 3 connection.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -21,7 +22,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -35,6 +36,11 @@ from newswatch.errors import ConfigError, RetryableError
 log = logging.getLogger(__name__)
 
 MIGRATIONS_TABLE = "public.newswatch_schema_migrations"
+# Which definition (sha256 of its file) each reporting relation was built from: a materialised
+# view is rebuilt (dropped, created, populated) only when its file changed.
+VIEW_DEFINITIONS_TABLE = "public.newswatch_view_definitions"
+# sql/views/NNN_<schema>.<name>.sql defines one relation; other files (grants) run every time.
+_VIEW_FILE_RE = re.compile(r"^\d+_(?P<schema>[a-z_]+)\.(?P<name>[a-z0-9_]+)$")
 # Arbitrary constant: serialises concurrent `db migrate` runs (e.g. two compose services).
 _MIGRATE_LOCK_ID = 727_001
 
@@ -226,6 +232,7 @@ class MigrationReport:
     applied: list[str]
     already: int
     views: int
+    rebuilt: list[str] = field(default_factory=list)
 
 
 def _migration_files() -> list[Path]:
@@ -282,17 +289,78 @@ def migrate(dsn: str | None = None) -> MigrationReport:
             applied.append(path.stem)
             log.info("applied migration %s", path.stem)
         views = _view_files()
-        conn.autocommit = False
-        with conn, conn.cursor() as cur:
-            for path in views:
-                cur.execute(path.read_text(encoding="utf-8"))
+        rebuilt = _apply_views(conn, views)
         _configure_bi_role(conn)
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATE_LOCK_ID,))
     finally:
         conn.close()
-    return MigrationReport(applied=applied, already=len(_migration_files()) - len(applied), views=len(views))
+    return MigrationReport(applied=applied, already=len(_migration_files()) - len(applied), views=len(views),
+                           rebuilt=rebuilt)
+
+
+def _apply_views(conn: psycopg2.extensions.connection, paths: list[Path]) -> list[str]:
+    """Create or rebuild the reporting relations whose definition file changed; return their names.
+
+    Each relation is built in its own transaction: dropped whatever it is now (plain or
+    materialised view, dependants cascade), then created from its file. Unchanged relations
+    are left alone, so a deploy does not recompute a year of aggregates for nothing. Relations
+    whose file was removed are dropped. Files that define no relation run every time.
+    """
+    conn.autocommit = False
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            f"""CREATE TABLE IF NOT EXISTS {VIEW_DEFINITIONS_TABLE} (
+                    relation text PRIMARY KEY,
+                    sha256 text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now())"""
+        )
+        cur.execute(f"SELECT relation, sha256 FROM {VIEW_DEFINITIONS_TABLE}")
+        recorded = dict(cur.fetchall())
+    defined: set[str] = set()
+    rebuilt: list[str] = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        match = _VIEW_FILE_RE.match(path.stem)
+        with conn, conn.cursor() as cur:
+            if match is None:
+                cur.execute(text)
+                continue
+            relation = f"{match['schema']}.{match['name']}"
+            defined.add(relation)
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            if recorded.get(relation) == digest and _relation_kind(cur, relation) is not None:
+                continue
+            _drop_relation(cur, relation)
+            cur.execute(text)
+            cur.execute(
+                f"""INSERT INTO {VIEW_DEFINITIONS_TABLE} (relation, sha256) VALUES (%s, %s)
+                    ON CONFLICT (relation) DO UPDATE SET sha256 = EXCLUDED.sha256, applied_at = now()""",
+                (relation, digest),
+            )
+        rebuilt.append(relation)
+        log.info("built %s", relation)
+    for relation in sorted(set(recorded) - defined):
+        with conn, conn.cursor() as cur:
+            _drop_relation(cur, relation)
+            cur.execute(f"DELETE FROM {VIEW_DEFINITIONS_TABLE} WHERE relation = %s", (relation,))
+        log.info("dropped %s (its definition file is gone)", relation)
+    return rebuilt
+
+
+def _relation_kind(cur: psycopg2.extensions.cursor, relation: str) -> str | None:
+    cur.execute("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(%s)", (relation,))
+    row = cur.fetchone()
+    return row[0] if row else None
+
+
+def _drop_relation(cur: psycopg2.extensions.cursor, relation: str) -> None:
+    kind = _relation_kind(cur, relation)
+    statement = {"v": "DROP VIEW {} CASCADE", "m": "DROP MATERIALIZED VIEW {} CASCADE"}.get(kind or "")
+    if statement:
+        schema, name = relation.split(".", 1)
+        cur.execute(sql.SQL(statement).format(sql.Identifier(schema, name)))
 
 
 def _configure_bi_role(conn: psycopg2.extensions.connection) -> None:

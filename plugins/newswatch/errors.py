@@ -6,7 +6,8 @@
     ├── RetryableError             systemic and probably transient: the database is down, the
     │                              disk is full, the whole network is unreachable. Airflow's task
     │                              retries are the right answer, so let it propagate.
-    │   └── OutletFailureError     one outlet's failure rate passed the threshold (its task fails)
+    │   ├── OutletFailureError     one outlet's failure rate passed the threshold (its task fails)
+    │   └── ServiceUnavailableError a service we configure (Metabase) did not answer in time
     └── PermanentError             retrying the same input cannot help; a human must act
         ├── ConfigError            a bad environment variable or setting
         ├── SourcesError           the sources file is invalid (carries every message found)
@@ -64,3 +65,8 @@ class OutletFailureError(RetryableError):
 
     Raised after every attempt is stored, so the mapped task for that outlet fails and Airflow
     retries it later, while the other outlets' tasks carry on."""
+
+
+class ServiceUnavailableError(RetryableError):
+    """A service newswatch configures (Metabase, in compose's `bi` profile) did not become healthy
+    before the deadline, could not be reached, or answered 5xx. Starting it again usually helps."""

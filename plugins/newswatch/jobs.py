@@ -1,10 +1,13 @@
 """Run-level units shared by the Airflow DAG tasks and the CLI. Each returns a dict of counts
 (small, JSON-able: it travels through XCom) and keeps payloads in PostgreSQL.
 
+ingest_articles:
     list_outlets ─► discover_and_fetch (per outlet) ─► plan_batches ─► process_batch (per batch)
-                ─► load_staged ─► refresh_reporting ─► check_quality
+                ─► load_staged ─► check_quality
+update_reporting (scheduled on the core.articles Asset that load_staged emits):
+    update_stories ─► refresh_reporting ─► check_quality(scope="reporting")
 
-`run_pipeline` chains them for `newswatch run`, exactly as the DAG does.
+`run_pipeline` chains both for `newswatch run`, exactly as the two DAGs do.
 """
 
 from __future__ import annotations
@@ -266,8 +269,13 @@ def load_staged(run_id: str, batch_size: int | None = None) -> dict[str, int]:
     return counts
 
 
-def refresh_reporting(run_id: str) -> dict[str, int]:
-    """Assign newly loaded articles to stories (incrementally) and refresh the reporting layer."""
+def update_stories(run_id: str) -> dict[str, int]:
+    """Apply analysts' entity corrections, then place every article not in a story yet.
+
+    Incremental: new articles join existing stories (or found new ones) by comparison with the
+    clustered articles near them in time; nothing already clustered moves. Also groups the
+    quotes of touched stories (shared quotes across outlets).
+    """
     from newswatch.stories import StoryDoc, assign_stories
 
     with db.transaction() as conn:
@@ -293,28 +301,55 @@ def refresh_reporting(run_id: str) -> dict[str, int]:
                 sid = story_ids[a.story_key]
             else:
                 sid = int(a.story_key)
-            rows.append((a.article_id, sid, a.score, list(a.shared_entities), a.is_near_duplicate, a.duplicate_of))
+            rows.append(store.StoryMembership(
+                article_id=a.article_id, story_id=sid, score=a.score, shared_entities=list(a.shared_entities),
+                is_near_duplicate=a.is_near_duplicate, duplicate_of=a.duplicate_of, join_reason=a.join_reason,
+                linked_article_ids=list(a.linked_article_ids),
+            ))
         store.assign_story_articles(conn, rows)
         grouped = store.assign_quote_groups(conn)
-        counts = {"articles_assigned": len(rows), "new_stories": len(story_ids), "entities_renamed": renamed,
-                  "quotes_grouped": grouped,
-                  **identity}
+        counts = {"articles_assigned": len(rows), "new_stories": len(story_ids),
+                  "near_duplicates": sum(1 for a in assignments if a.is_near_duplicate),
+                  "entities_renamed": renamed, "quotes_grouped": grouped, **identity}
         store.record_run_counts(conn, run_id, "stories", counts)
     log.info("run %s stories: %s", run_id, counts)
     return counts
 
 
-def check_quality(run_id: str) -> dict[str, int]:
-    """Fail the run (DataQualityError) when a data invariant is broken."""
+def refresh_reporting(run_id: str) -> dict[str, int]:
+    """Refresh every materialised reporting view (newswatch.reporting); rows per view."""
+    from newswatch import reporting
+
+    conn = db.connect()
+    try:
+        results = reporting.refresh(conn, run_id=run_id)  # commits after each view
+    finally:
+        conn.close()
+    counts = {r.view.split(".", 1)[1]: r.rows for r in results}
     with db.transaction() as conn:
-        failed = store.run_quality_checks(conn, run_id)
+        store.record_run_counts(conn, run_id, "reporting",
+                                {"views_refreshed": len(results),
+                                 "seconds": round(sum(r.seconds for r in results), 3)})
+    log.info("run %s reporting refreshed: %s", run_id, counts)
+    return counts
+
+
+def check_quality(run_id: str, scope: str = "ingest") -> dict[str, int]:
+    """Fail the run (DataQualityError) when a data invariant is broken.
+
+    scope "ingest" checks what loading guarantees (store.QUALITY_CHECKS), "reporting" what
+    update_reporting guarantees (store.REPORTING_CHECKS: stories, reporting views).
+    """
+    checks = {"ingest": store.QUALITY_CHECKS, "reporting": store.REPORTING_CHECKS}[scope]
+    with db.transaction() as conn:
+        failed = store.run_quality_checks(conn, run_id, checks)
         counts = store.table_counts(conn)
-        store.record_run_counts(conn, run_id, "quality", {"failed_checks": len(failed)}, finished=True)
+        store.record_run_counts(conn, run_id, f"quality_{scope}", {"failed_checks": len(failed)}, finished=True)
     if failed:
         details = "; ".join(f"{name}: e.g. {ids}" for name, ids in failed.items())
         raise DataQualityError(f"{len(failed)} data-quality check(s) failed: {details}")
-    log.info("run %s quality ok; rows: %s", run_id, counts)
-    return {"checks_passed": len(store.QUALITY_CHECKS), **{k.split(".")[1]: v for k, v in counts.items()}}
+    log.info("run %s %s quality ok; rows: %s", run_id, scope, counts)
+    return {"checks_passed": len(checks), **{k.split(".")[1]: v for k, v in counts.items()}}
 
 
 def mark_for_reprocessing(
@@ -358,10 +393,19 @@ def _process_load_report(
     summary["process"] = totals
     progress("[load]")
     summary["load"] = load_staged(run_id)
-    progress("[stories]")
-    summary["stories"] = refresh_reporting(run_id)
     progress("[quality]")
     summary["quality"] = check_quality(run_id)
+    summary.update(update_reporting(run_id, progress))
+
+
+def update_reporting(run_id: str, progress: Progress = _noop) -> dict[str, Any]:
+    """The `update_reporting` DAG's task graph, in this process."""
+    progress("[stories]")
+    out: dict[str, Any] = {"stories": update_stories(run_id)}
+    progress("[reporting]")
+    out["reporting"] = refresh_reporting(run_id)
+    out["quality_reporting"] = check_quality(run_id, scope="reporting")
+    return out
 
 
 # --------------------------------------------------------------------------- the whole run (CLI)

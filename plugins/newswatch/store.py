@@ -9,7 +9,7 @@ import json
 import logging
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -645,17 +645,33 @@ def create_story(conn: Conn, title: str) -> int:
         return int(cur.fetchone()[0])
 
 
-def assign_story_articles(conn: Conn, rows: Sequence[tuple[int, int, float, list[str], bool, int | None]]) -> None:
-    """rows: (article_id, story_id, score, shared_entities, is_near_duplicate, duplicate_of)."""
+@dataclass(frozen=True)
+class StoryMembership:
+    """One row of core.story_articles: an article, its story, and why it joined."""
+
+    article_id: int
+    story_id: int
+    score: float
+    shared_entities: list[str]
+    is_near_duplicate: bool
+    duplicate_of: int | None
+    join_reason: str
+    linked_article_ids: list[int]
+
+
+def assign_story_articles(conn: Conn, rows: Sequence[StoryMembership]) -> None:
+    """Insert memberships (an article already in a story keeps it) and update story time spans."""
     if not rows:
         return
     with conn.cursor() as cur:
         execute_values(
             cur,
             """INSERT INTO core.story_articles (article_id, story_id, score, shared_entities, is_near_duplicate,
-                                                duplicate_of_article_id) VALUES %s
+                                                duplicate_of_article_id, join_reason, linked_article_ids) VALUES %s
                ON CONFLICT (article_id) DO NOTHING""",
-            list(rows),
+            [(r.article_id, r.story_id, r.score, r.shared_entities, r.is_near_duplicate, r.duplicate_of,
+              r.join_reason, r.linked_article_ids) for r in rows],
+            template="(%s, %s, %s, %s, %s, %s, %s, %s::bigint[])",
         )
         cur.execute(
             """UPDATE core.stories s SET first_published_at = x.first, last_published_at = x.last, updated_at = now()
@@ -663,7 +679,7 @@ def assign_story_articles(conn: Conn, rows: Sequence[tuple[int, int, float, list
                      FROM core.story_articles sa JOIN core.articles a USING (article_id)
                      WHERE sa.story_id = ANY(%s) GROUP BY sa.story_id) x
                WHERE s.story_id = x.story_id""",
-            (sorted({r[1] for r in rows}),),
+            (sorted({r.story_id for r in rows}),),
         )
 
 
@@ -714,20 +730,42 @@ QUALITY_CHECKS: dict[str, str] = {
         WHERE purpose = 'article' AND outcome = 'ok' AND processed_at IS NULL
           AND run_id = %(run_id)s LIMIT 5""",
     "nothing left in staging": "SELECT fetch_id FROM staging.processed_articles WHERE run_id = %(run_id)s LIMIT 5",
-    "every article belongs to a story": """
-        SELECT a.article_id FROM core.articles a
-        WHERE NOT EXISTS (SELECT 1 FROM core.story_articles s WHERE s.article_id = a.article_id) LIMIT 5""",
     "attributed quotes point at a speaker span": """
         SELECT quote_id FROM core.quotes
         WHERE speaker_name IS NOT NULL AND (speaker_start IS NULL OR speaker_end IS NULL) LIMIT 5""",
 }
 
 
-def run_quality_checks(conn: Conn, run_id: str) -> dict[str, list[Any]]:
+# What update_reporting guarantees once it has run.
+REPORTING_CHECKS: dict[str, str] = {
+    "every article belongs to a story": """
+        SELECT a.article_id FROM core.articles a
+        WHERE NOT EXISTS (SELECT 1 FROM core.story_articles s WHERE s.article_id = a.article_id) LIMIT 5""",
+    "near-duplicates copy an earlier article of another outlet in the same story": """
+        SELECT sa.article_id FROM core.story_articles sa
+        JOIN core.articles a USING (article_id)
+        LEFT JOIN core.story_articles so ON so.article_id = sa.duplicate_of_article_id
+        LEFT JOIN core.articles ao ON ao.article_id = sa.duplicate_of_article_id
+        WHERE sa.is_near_duplicate
+          AND sa.duplicate_of_article_id IS NOT NULL
+          AND (so.story_id IS DISTINCT FROM sa.story_id OR ao.outlet_id = a.outlet_id)
+        LIMIT 5""",
+    "join reasons agree with the near-duplicate flag": """
+        SELECT article_id FROM core.story_articles
+        WHERE (join_reason = 'near_duplicate') <> is_near_duplicate LIMIT 5""",
+    "every story has exactly one founder or began as a copy": """
+        SELECT story_id FROM core.story_articles GROUP BY story_id
+        HAVING count(*) FILTER (WHERE join_reason = 'founded') > 1 LIMIT 5""",
+    "reporting views are populated": """
+        SELECT matviewname FROM pg_matviews WHERE schemaname = 'reporting' AND NOT ispopulated LIMIT 5""",
+}
+
+
+def run_quality_checks(conn: Conn, run_id: str, checks: dict[str, str] | None = None) -> dict[str, list[Any]]:
     """Name of each failed check -> sample of offending ids (empty dict = all good)."""
     failed: dict[str, list[Any]] = {}
     with conn.cursor() as cur:
-        for name, query in QUALITY_CHECKS.items():
+        for name, query in (QUALITY_CHECKS if checks is None else checks).items():
             cur.execute(query, {"run_id": run_id})
             rows = cur.fetchall()
             if rows:

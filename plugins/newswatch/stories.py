@@ -69,6 +69,10 @@ IDF_PRIOR_DOCS = 50
 LINK_TOP_K = 3
 
 SHINGLE_SIZE = 5
+# Why an article is in its story (core.story_articles.join_reason).
+JOIN_FOUNDED = "founded"
+JOIN_SIMILAR = "similar"
+JOIN_NEAR_DUPLICATE = "near_duplicate"
 NEAR_DUPLICATE_JACCARD = 0.8
 
 # Label weights for entity keys "LABEL:name". Both spaCy labels (PERSON) and the short
@@ -129,6 +133,8 @@ class StoryAssignment:
     shared_entities: tuple[str, ...]  # entity keys shared with the story's linked members
     is_near_duplicate: bool  # near-identical text to an earlier article of another outlet
     duplicate_of: int | None  # article_id it duplicates (the earliest such article)
+    join_reason: str = JOIN_SIMILAR  # JOIN_FOUNDED, JOIN_SIMILAR or JOIN_NEAR_DUPLICATE
+    linked_article_ids: tuple[int, ...] = ()  # the members it was matched against, best first
 
 
 # --------------------------------------------------------------------------- text features
@@ -380,13 +386,17 @@ def assign_stories(
             if score > best_score:
                 best_key, best_score, best_linked = key, score, [j for _, j in top]
 
+        reason = JOIN_SIMILAR
         if original is not None and original in story_of:
             # Wire copy belongs with its original whatever the vocabulary statistics say.
+            reason = JOIN_NEAR_DUPLICATE
             target = story_of[original]
             if target != best_key:
                 best_key = target
                 best_linked = [original]
                 best_score = scorer.similarity(i, original, ignore_window=True)
+            else:
+                best_linked = [original, *(j for j in best_linked if j != original)][:LINK_TOP_K]
         elif best_key is not None and best_score < threshold:
             best_key = None
 
@@ -395,6 +405,7 @@ def assign_stories(
             best_key = f"new:{new_story_count}"
             best_score = 1.0
             best_linked = []
+            reason = JOIN_FOUNDED
 
         shared_keys: set[str] = set()
         for j in best_linked:
@@ -410,6 +421,8 @@ def assign_stories(
             shared_entities=shared,
             is_near_duplicate=original is not None,
             duplicate_of=docs[original].article_id if original is not None else None,
+            join_reason=reason,
+            linked_article_ids=tuple(docs[j].article_id for j in best_linked),
         )
     return [results[i] for i in range(n_existing, len(docs))]
 

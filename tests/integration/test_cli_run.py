@@ -50,8 +50,8 @@ def test_cli_run_twice_then_reprocess(fresh_db: str, demo_sources: Path, capsys:
     loaded = jobs.load_staged(run_id, batch_size=10)
     assert loaded["articles_inserted"] == 0 and loaded["articles_updated"] == 46
     assert loaded["batches"] == 5
-    jobs.refresh_reporting(run_id)
     jobs.check_quality(run_id)
+    assert jobs.update_reporting(run_id)["stories"]["articles_assigned"] == 0  # reloaded, not new
     assert {t: _counts()[t] for t in DERIVED} == {t: first[t] for t in DERIVED}
 
 

@@ -1,6 +1,7 @@
 """End to end through a real Airflow run: `airflow dags test ingest_articles` against the
 bundled demo outlets served on loopback, loading into a real PostgreSQL — twice, to prove the
-second run adds nothing."""
+second run adds nothing. After each, the load step's Asset event must have queued
+`update_reporting` in Airflow's own metadata, which then runs (as the scheduler would)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from pathlib import Path
 
 import pytest
 from newswatch import db, store
-from newswatch.airflow_local import DagTestResult, run_dag_test
+from newswatch.airflow_local import (
+    DagTestResult,
+    asset_events,
+    enable_asset_schedules,
+    queued_by_assets,
+    run_dag_test,
+)
 from newswatch.demo_server import DemoServer, demo_corpus_dir, write_demo_sources
 
 from tests.conftest import make_database
@@ -32,6 +39,8 @@ class TwoRuns:
     article_fetches_second_run: int
     env: dict[str, str]
     airflow_home: Path
+    queued_after_first: list[str]
+    reporting_runs: list[DagTestResult]
 
 
 def _expected() -> dict:
@@ -47,10 +56,14 @@ def two_runs(pg_server_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> It
         with DemoServer() as server:
             sources = write_demo_sources(server.base_url, tmp / "sources.yaml")
             env = {"NEWSWATCH_DB_URL": dsn, "NEWSWATCH_SOURCES_FILE": str(sources)}
-            first = run_dag_test("ingest_articles", env=env, airflow_home=tmp / "airflow")
+            home = enable_asset_schedules(["update_reporting"], env=env, airflow_home=tmp / "airflow")
+            first = run_dag_test("ingest_articles", env=env, airflow_home=home)
+            queued = queued_by_assets(home)
+            reporting = [run_dag_test("update_reporting", env=env, airflow_home=home)]
             with db.transaction(dsn) as conn:
                 after_first = store.table_counts(conn)
-            second = run_dag_test("ingest_articles", env=env, airflow_home=tmp / "airflow")
+            second = run_dag_test("ingest_articles", env=env, airflow_home=home)
+            reporting.append(run_dag_test("update_reporting", env=env, airflow_home=home))
             with db.transaction(dsn) as conn, conn.cursor() as cur:
                 after_second = store.table_counts(conn)
                 cur.execute(
@@ -58,7 +71,7 @@ def two_runs(pg_server_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> It
                        AND run_id = (SELECT run_id FROM core.pipeline_runs ORDER BY started_at DESC LIMIT 1)"""
                 )
                 second_fetches = cur.fetchone()[0]
-        yield TwoRuns(dsn, first, second, after_first, after_second, second_fetches, env, tmp / "airflow")
+        yield TwoRuns(dsn, first, second, after_first, after_second, second_fetches, env, home, queued, reporting)
     finally:
         db.drop_database(dsn)
 
@@ -136,9 +149,44 @@ def test_stories_span_outlets(two_runs: TwoRuns) -> None:
 
 def test_run_counts_recorded(two_runs: TwoRuns) -> None:
     rows = _query(two_runs.dsn, "SELECT trigger, counts FROM core.pipeline_runs ORDER BY started_at")
-    assert len(rows) == 2
-    assert rows[0][1]["load"]["articles_inserted"] > 0
-    assert rows[1][1]["quality"]["failed_checks"] == 0
+    ingest = [counts for _, counts in rows if "load" in counts]
+    reporting = [counts for _, counts in rows if "stories" in counts]
+    assert len(ingest) == 2 and len(reporting) == 2
+    assert ingest[0]["load"]["articles_inserted"] > 0
+    assert ingest[1]["quality_ingest"]["failed_checks"] == 0
+    assert reporting[0]["stories"]["articles_assigned"] == two_runs.counts_after_first["core.articles"]
+    assert reporting[1]["stories"]["articles_assigned"] == 0  # nothing new: nothing re-clustered
+    assert all(c["quality_reporting"]["failed_checks"] == 0 for c in reporting)
+
+
+def test_load_emits_the_asset_that_schedules_update_reporting(two_runs: TwoRuns) -> None:
+    assert two_runs.queued_after_first == ["update_reporting"]
+    events = asset_events(two_runs.airflow_home)
+    uri, source, extra = events[0]
+    assert uri.startswith("postgres://") and uri.endswith("/core/articles")
+    assert source == "ingest_articles" and extra["articles_inserted"] == two_runs.counts_after_first["core.articles"]
+    assert all(r.ok for r in two_runs.reporting_runs), two_runs.reporting_runs[0].log_tail()
+
+
+def test_every_article_has_a_story_and_a_reason(two_runs: TwoRuns) -> None:
+    rows = _query(two_runs.dsn, """SELECT join_reason, count(*), bool_and(cardinality(linked_article_ids) > 0)
+                                   FROM core.story_articles GROUP BY 1""")
+    by_reason = {reason: (n, linked) for reason, n, linked in rows}
+    assert sum(n for n, _ in by_reason.values()) == two_runs.counts_after_second["core.articles"]
+    assert by_reason["founded"][0] == two_runs.counts_after_second["core.stories"]
+    assert by_reason["similar"][1]  # every joiner names the members it matched
+    missing = _query(two_runs.dsn, """SELECT count(*) FROM core.articles a
+                                      WHERE NOT EXISTS (SELECT 1 FROM reporting.story_articles r
+                                                        WHERE r.article_id = a.article_id)""")
+    assert missing == [(0,)]
+
+
+def test_reporting_views_were_refreshed_and_say_so(two_runs: TwoRuns) -> None:
+    fresh = dict(_query(two_runs.dsn, "SELECT view_name, row_count FROM reporting.freshness"))
+    assert fresh["reporting.story_coverage"] > 0
+    assert fresh["reporting.articles_by_outlet_day"] > 0
+    views = _query(two_runs.dsn, "SELECT count(*) FROM pg_matviews WHERE schemaname = 'reporting'")[0][0]
+    assert len(fresh) == views
 
 
 def test_log_mentions_no_page_bodies(two_runs: TwoRuns) -> None:
@@ -160,6 +208,13 @@ def test_reprocess_dag_rebuilds_from_the_archive(two_runs: TwoRuns) -> None:
     runs = _query(two_runs.dsn, "SELECT counts FROM core.pipeline_runs WHERE run_id LIKE %s", ("manual__%",))
     queued = [c["reprocess"]["queued"] for (c,) in runs if "reprocess" in c]
     assert queued and queued[-1] == 9  # the Harbour Herald's articles
+    events = asset_events(two_runs.airflow_home)
+    assert events[-1][1] == "reprocess_articles"  # reloading emits the Asset too
+    assert events[-1][2]["articles_updated"] == 9
+    # What the scheduler starts next: reloaded quotes are grouped again, nothing re-clustered.
+    after = run_dag_test("update_reporting", env=two_runs.env, airflow_home=two_runs.airflow_home)
+    assert after.ok, after.log_tail()
+    assert _query(two_runs.dsn, "SELECT count(*) FROM core.quotes WHERE quote_group IS NULL AND kind <> 'indirect'") == [(0,)]
     assert _query(two_runs.dsn, "SELECT count(*) FROM core.article_versions")[0][0] == 0  # not an edit
 
 

@@ -55,9 +55,11 @@ def test_reporting_views_exist(migrated_db: str) -> None:
     expected = {
         "articles_by_outlet_day", "fetch_health_by_outlet_day", "entity_mentions_by_outlet_day",
         "quotes_by_speaker_outlet", "story_coverage", "name_variants_by_outlet_month", "shared_quotes",
+        "quotes_by_speaker_outlet_month", "shared_quotes_by_outlet", "story_articles", "freshness",
     }
     with db.transaction(migrated_db) as conn, conn.cursor() as cur:
-        cur.execute("SELECT table_name FROM information_schema.views WHERE table_schema = 'reporting'")
+        cur.execute("""SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE n.nspname = 'reporting' AND c.relkind IN ('v', 'm')""")
         assert expected <= {r[0] for r in cur.fetchall()}
         for view in sorted(expected):
             cur.execute(f"SELECT * FROM reporting.{view} LIMIT 1")  # every view runs

@@ -270,6 +270,46 @@ def test_bi_profile_runs_metabase_beside_not_on_the_news_db(
     assert "newswatch_bi" in text and "NEWSWATCH_BI_PASSWORD" in text
 
 
+def test_bi_profile_connects_metabase_as_the_bi_role(raw: dict[str, Any], resolved: dict[str, Any]) -> None:
+    from newswatch import metabase
+
+    assert raw["services"]["metabase-init"]["profiles"] == ["bi"]
+    services = resolved["services"]
+    init = services["metabase-init"]
+    # our image, like newswatch-migrate; runs once, after Metabase is healthy and the BI role exists
+    assert init["image"] == services["newswatch-migrate"]["image"]
+    assert init["build"] == services["newswatch-migrate"]["build"]
+    assert "newswatch metabase connect" in " ".join(init["command"])
+    assert init["restart"] == "no"
+    assert set(init["depends_on"]) == {"metabase", "newswatch-migrate"}
+    assert init["depends_on"]["metabase"]["condition"] == "service_healthy"
+    assert init["depends_on"]["newswatch-migrate"]["condition"] == "service_completed_successfully"
+
+    env = init["environment"]
+    secrets = env_example_values()
+    assert env["MB_ADMIN_EMAIL"] == secrets["MB_ADMIN_EMAIL"]
+    assert env["MB_ADMIN_PASSWORD"] == secrets["MB_ADMIN_PASSWORD"]
+    assert env["NEWSWATCH_BI_PASSWORD"] == secrets["NEWSWATCH_BI_PASSWORD"]
+    assert (env["NEWS_DB_HOST"], env["NEWS_DB_PORT"], env["NEWS_DB_NAME"]) == ("news-db", "5432", "news")
+    # The BI role, never the owner: the connection is made as newswatch_bi, and the job is
+    # given neither the owner's password nor any of Airflow's settings and secrets.
+    assert metabase.BI_ROLE == "newswatch_bi"
+    assert secrets["NEWS_DB_PASSWORD"] not in json.dumps(env)
+    assert not {"NEWSWATCH_DB_URL", "AIRFLOW_CONN_NEWS_DB"} & set(env)
+    assert not [key for key in env if key.startswith("AIRFLOW")]
+    # The owner role is not what Metabase's own application database uses either.
+    assert services["metabase"]["environment"]["MB_DB_USER"] != "newswatch"
+
+
+def test_bi_profile_refuses_a_missing_metabase_admin_password(compose: list[str], tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    lines = ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+    env.write_text("\n".join(x for x in lines if not x.startswith("MB_ADMIN_PASSWORD=")), encoding="utf-8")
+    result = run_compose(compose, env, "--profile", "bi", "config", "-q")
+    assert result.returncode != 0
+    assert "MB_ADMIN_PASSWORD" in result.stderr
+
+
 # --------------------------------------------------------------------------- secrets
 
 

@@ -289,3 +289,24 @@ def test_default_threshold_is_inside_the_tuned_plateau() -> None:
         assignments = assign_stories(list(DOCS.values()), [], threshold=threshold)
         precision, recall, _ = pairwise_scores(clusters_of(assignments), GOLD)
         assert min(precision, recall) >= 0.9, threshold
+
+
+def test_each_assignment_records_why_it_joined() -> None:
+    from newswatch.stories import JOIN_FOUNDED, JOIN_NEAR_DUPLICATE, JOIN_SIMILAR
+
+    result = assign_stories(list(DOCS.values()), [])
+    by_story: dict[str, list] = {}
+    for a in result:
+        by_story.setdefault(a.story_key, []).append(a)
+    for members in by_story.values():
+        founders = [a for a in members if a.join_reason == JOIN_FOUNDED]
+        assert len(founders) == 1 and founders[0].linked_article_ids == () and founders[0].score == 1.0
+    member_ids = {a.article_id: a.story_key for a in result}
+    for a in result:
+        if a.join_reason == JOIN_NEAR_DUPLICATE:
+            assert a.is_near_duplicate and a.linked_article_ids[0] == a.duplicate_of
+        if a.join_reason == JOIN_SIMILAR:
+            assert not a.is_near_duplicate and a.linked_article_ids
+        # links point at earlier members of the same story
+        assert all(member_ids[j] == a.story_key for j in a.linked_article_ids)
+    assert any(a.join_reason == JOIN_NEAR_DUPLICATE for a in result)

@@ -1,0 +1,70 @@
+"""The reporting layer: refreshing the materialised views analysts and BI tools read.
+
+The views themselves are SQL (`sql/views/`, built by `newswatch db migrate`); this module only
+keeps them current. Every materialised view in the `reporting` schema is refreshed, each in its
+own transaction, CONCURRENTLY when it is already populated (readers keep the previous contents
+instead of waiting; every view has the unique index that requires), plainly otherwise. Each
+refresh is logged in `core.reporting_refreshes`, which BI users see as `reporting.freshness`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import psycopg2.extensions
+from psycopg2 import sql
+
+log = logging.getLogger(__name__)
+
+SCHEMA = "reporting"
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    view: str  # schema-qualified
+    seconds: float
+    rows: int
+    concurrently: bool
+
+
+def materialized_views(conn: psycopg2.extensions.connection) -> list[tuple[str, bool]]:
+    """(name, populated) of every materialised view in the reporting schema, by name."""
+    with conn.cursor() as cur:
+        cur.execute(
+            """SELECT c.relname, c.relispopulated FROM pg_class c
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = %s AND c.relkind = 'm' ORDER BY c.relname""",
+            (SCHEMA,),
+        )
+        return [(name, populated) for name, populated in cur.fetchall()]
+
+
+def refresh(
+    conn: psycopg2.extensions.connection, *, run_id: str | None = None, concurrently: bool = True
+) -> list[RefreshResult]:
+    """Refresh every materialised reporting view; commit after each. Returns what was done.
+
+    `conn` must not be inside an open transaction the caller still needs: this commits.
+    """
+    conn.commit()
+    results = []
+    for name, populated in materialized_views(conn):
+        use_concurrently = concurrently and populated
+        statement = "REFRESH MATERIALIZED VIEW CONCURRENTLY {}" if use_concurrently else "REFRESH MATERIALIZED VIEW {}"
+        started = time.perf_counter()
+        with conn, conn.cursor() as cur:
+            cur.execute(sql.SQL(statement).format(sql.Identifier(SCHEMA, name)))
+            cur.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(SCHEMA, name)))
+            rows = int(cur.fetchone()[0])
+            seconds = time.perf_counter() - started
+            cur.execute(
+                """INSERT INTO core.reporting_refreshes (view_name, run_id, seconds, row_count, was_concurrent)
+                   VALUES (%s, %s, %s, %s, %s)""",
+                (f"{SCHEMA}.{name}", run_id, seconds, rows, use_concurrently),
+            )
+        results.append(RefreshResult(f"{SCHEMA}.{name}", round(seconds, 3), rows, use_concurrently))
+        log.info("refreshed %s.%s: %d rows in %.2f s%s", SCHEMA, name, rows, seconds,
+                 " (concurrently)" if use_concurrently else "")
+    return results
