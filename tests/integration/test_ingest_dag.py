@@ -241,3 +241,15 @@ def test_quotes_carried_by_several_outlets_are_grouped(two_runs: TwoRuns) -> Non
         grouped += len(groups) == 1 and None not in groups
     assert len(shared) == 16
     assert grouped >= 8, f"{grouped}/16 shared quotes grouped"
+
+
+def test_dry_run_loads_nothing_and_emits_no_asset_event(two_runs: TwoRuns) -> None:
+    events_before = len(asset_events(two_runs.airflow_home))
+    with db.transaction(two_runs.dsn) as conn:
+        before = store.table_counts(conn)
+    result = run_dag_test("ingest_articles", conf={"outlets": ["harbour-herald"], "dry_run": True},
+                          env=two_runs.env, airflow_home=two_runs.airflow_home)
+    assert result.ok, result.log_tail()
+    assert len(asset_events(two_runs.airflow_home)) == events_before  # load_staged skipped
+    with db.transaction(two_runs.dsn) as conn:
+        assert store.table_counts(conn) == before
