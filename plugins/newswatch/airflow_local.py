@@ -2,10 +2,11 @@
 AIRFLOW_HOME, `airflow db migrate`, then `airflow dags test` (the whole DAG, in one process, no
 scheduler). Used by `newswatch demo` and the integration tests.
 
-Asset scheduling is real too: `enable_asset_schedules` serialises the DAG folder into the
-metadata database and unpauses the Asset-scheduled DAGs, so when a tested DAG's task emits an
-Asset event Airflow itself queues the consumers (`asset_dag_run_queue`); `queued_by_assets`
-reads that queue, and the caller runs what a scheduler would have started.
+Asset scheduling is real too: these throw-away homes create DAGs unpaused, and `dags test`
+serialises the whole DAG folder before it runs, so when a tested DAG's task emits an Asset event
+Airflow itself queues the consumers (`asset_dag_run_queue`); `queued_by_assets` reads that queue,
+and the caller runs what a scheduler would have started. (Airflow queues runs only for unpaused
+consumers; `enable_asset_schedules` unpauses explicitly in a home that already has DAGs.)
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def airflow_env(airflow_home: Path, extra: dict[str, str] | None = None) -> dict
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             "PYTHONWARNINGS": "ignore",
+            # Throw-away homes: DAGs start unpaused, so Asset events queue their consumers.
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "false",
             # Throw-away runs: a failing task fails now instead of after minutes of retry backoff.
             "NEWSWATCH_TASK_RETRIES": os.environ.get("NEWSWATCH_TASK_RETRIES", "0"),
         }

@@ -5,8 +5,8 @@
    outlets with real data;
 2. serve the bundled demo corpus from a loopback HTTP server;
 3. run the real `ingest_articles` DAG through Airflow (`airflow dags test`, SQLite metadata in a
-   temporary AIRFLOW_HOME), with `update_reporting` unpaused so Airflow queues it when the load
-   step emits the `core.articles` Asset;
+   temporary AIRFLOW_HOME, DAGs created unpaused) — Airflow queues `update_reporting` when the
+   load step emits the `core.articles` Asset;
 4. run `update_reporting` (what the scheduler would start from that queue): stories, then the
    materialised reporting views;
 5. print the cross-outlet summary from the reporting views.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newswatch import db, report, store
-from newswatch.airflow_local import enable_asset_schedules, queued_by_assets, run_dag_test
+from newswatch.airflow_local import prepare_airflow_home, queued_by_assets, run_dag_test
 from newswatch.demo_server import DemoServer, write_demo_sources
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def run_demo(say: Callable[[str], None] = print, fresh: bool = True) -> DemoResu
         sources_path = write_demo_sources(server.base_url, Path(tmp) / "sources.yaml")
         say(f"• demo outlets served at {server.base_url}")
         env = {"NEWSWATCH_DB_URL": dsn, "NEWSWATCH_SOURCES_FILE": str(sources_path)}
-        home = enable_asset_schedules(["update_reporting"], env=env, airflow_home=Path(tmp) / "airflow")
+        home = prepare_airflow_home(Path(tmp) / "airflow")
         log_copy = Path(tempfile.gettempdir()) / "newswatch-demo-airflow.log"
         say("• running DAG ingest_articles through Airflow (airflow dags test) ...")
         result = run_dag_test("ingest_articles", env=env, airflow_home=home)
