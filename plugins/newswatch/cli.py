@@ -20,9 +20,11 @@ def _cmd_db(args: argparse.Namespace) -> int:
         result = db.migrate(resolved.dsn)
         print(f"database {db.redact(resolved.dsn)} ({resolved.source})")
         print(f"applied {len(result.applied)} migration(s), {result.already} already applied, "
-              f"{result.views} view file(s) re-applied")
+              f"{len(result.rebuilt)} reporting relation(s) built or rebuilt (new or changed definition)")
         for name in result.applied:
             print(f"  + {name}")
+        for name in result.rebuilt:
+            print(f"  ~ {name}")
     elif args.db_command == "url":
         resolved = db.resolve_dsn()
         print(resolved.dsn if args.show_password else db.redact(resolved.dsn))

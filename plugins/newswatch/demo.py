@@ -50,7 +50,7 @@ def run_demo(say: Callable[[str], None] = print, fresh: bool = True) -> DemoResu
         db.drop_database(dsn)
     db.ensure_database(dsn)
     report_ = db.migrate(dsn)
-    say(f"• schema: {len(report_.applied)} migrations applied, {report_.views} view files")
+    say(f"• schema: {len(report_.applied)} migrations applied, {len(report_.rebuilt)} reporting relations built")
     with tempfile.TemporaryDirectory(prefix="newswatch-demo-") as tmp, DemoServer() as server:
         sources_path = write_demo_sources(server.base_url, Path(tmp) / "sources.yaml")
         say(f"• demo outlets served at {server.base_url}")

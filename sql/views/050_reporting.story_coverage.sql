@@ -1,6 +1,8 @@
--- Story x outlet. An outlet appears for a story when it covered it or when it was being
--- collected at the time (it has articles both before and after the story's first article), so an
--- outlet added in June is not shown as having skipped every story of January.
+-- Story x outlet. An outlet appears for a story when it covered it or when we were collecting it
+-- at the time: its first article is no later than the story's first article, and it published or
+-- had its feeds read successfully after that. An outlet added in June is not shown as having
+-- skipped every story of January, and one that is read nightly but published nothing since the
+-- story broke is shown as not covering it.
 CREATE MATERIALIZED VIEW reporting.story_coverage AS
 WITH members AS (
     SELECT sa.story_id, a.outlet_id, a.published_at, sa.is_near_duplicate
@@ -23,10 +25,21 @@ story_stats AS (
     FROM members
     GROUP BY story_id
 ),
-outlet_span AS (
+published AS (
     SELECT outlet_id, min(published_at) AS first_at, max(published_at) AS last_at
     FROM core.articles
     GROUP BY outlet_id
+),
+feeds_read AS (
+    SELECT outlet_id, max(fetched_at) AS last_at
+    FROM raw.fetches
+    WHERE purpose IN ('feed', 'sitemap') AND outcome IN ('ok', 'not_modified')
+    GROUP BY outlet_id
+),
+outlet_span AS (
+    SELECT p.outlet_id, p.first_at, greatest(p.last_at, f.last_at) AS last_at
+    FROM published p
+    LEFT JOIN feeds_read f USING (outlet_id)
 )
 SELECT
     s.story_id,
@@ -59,7 +72,7 @@ CREATE UNIQUE INDEX story_coverage_key ON reporting.story_coverage (story_id, ou
 CREATE INDEX story_coverage_outlet_month_idx ON reporting.story_coverage (outlet_id, month)
     INCLUDE (covered, independent, was_first, article_count, syndicated_article_count, lag_hours, outlets_covering);
 CREATE INDEX story_coverage_month_idx ON reporting.story_coverage (month, outlets_covering);
-COMMENT ON MATERIALIZED VIEW reporting.story_coverage IS 'Story x outlet: whether the outlet covered the story (independently or only with wire copy), when first, and how far behind the first outlet. Lists the outlets that covered the story and those collected at the time that did not.';
+COMMENT ON MATERIALIZED VIEW reporting.story_coverage IS 'Story x outlet: whether the outlet covered the story (independently or only with wire copy), when first, and how far behind the first outlet. Lists the outlets that covered the story and those collected at the time that did not (first article before the story, articles or successful feed reads after it).';
 COMMENT ON COLUMN reporting.story_coverage.story_id IS 'Story id (reporting.story_articles lists its articles).';
 COMMENT ON COLUMN reporting.story_coverage.story_title IS 'Title of the story''s earliest article.';
 COMMENT ON COLUMN reporting.story_coverage.month IS 'First day of the month of the story''s first article (UTC).';
