@@ -1,24 +1,8 @@
--- A quote is "shared" when two or more outlets carried it in the same story. Quotes are matched
--- by their quote group (containment of content stems within a story, newswatch.quote_groups), so
+-- A quote is "shared" when two or more outlets carried it in the same story
+-- (core.shared_quote_carriers). Quotes are matched by their quote group (containment of content stems within a story, newswatch.quote_groups), so
 -- a truncated or re-translated rendering still counts as the same quote.
 CREATE MATERIALIZED VIEW reporting.shared_quotes AS
-WITH carried AS (
-    SELECT
-        coalesce(q.quote_group, q.quote_key) AS quote_key,
-        sa.story_id,
-        a.outlet_id,
-        min(q.quote_text) AS quote_text,
-        max(coalesce(e.canonical_name, q.speaker_name)) AS speaker,
-        max(q.speaker_entity_id) AS speaker_entity_id,
-        min(a.published_at) AS first_published_at
-    FROM core.quotes q
-    JOIN core.articles a USING (article_id)
-    JOIN core.story_articles sa USING (article_id)
-    LEFT JOIN core.entities e ON e.entity_id = q.speaker_entity_id
-    WHERE q.kind IN ('direct', 'mixed')
-    GROUP BY coalesce(q.quote_group, q.quote_key), sa.story_id, a.outlet_id
-),
-shared AS (
+WITH shared AS (
     SELECT
         k.quote_key,
         k.story_id,
@@ -29,10 +13,9 @@ shared AS (
         max(k.speaker) AS speaker,
         max(k.speaker_entity_id) AS speaker_entity_id,
         min(k.first_published_at) AS first_published_at
-    FROM carried k
+    FROM core.shared_quote_carriers k
     JOIN core.outlets o USING (outlet_id)
     GROUP BY k.quote_key, k.story_id
-    HAVING count(*) >= 2
 ),
 covering AS (
     SELECT DISTINCT sa.story_id, a.outlet_id

@@ -1,27 +1,15 @@
 -- Long form of reporting.shared_quotes (no arrays): one row per shared quote and outlet that
--- covered its story, carried or not. Friendlier to BI filters than array columns.
+-- covered its story, carried or not (from core.shared_quote_carriers, computed once here).
+-- Friendlier to BI filters than array columns.
 CREATE MATERIALIZED VIEW reporting.shared_quotes_by_outlet AS
-WITH carried AS (
-    SELECT
-        coalesce(q.quote_group, q.quote_key) AS quote_key,
-        sa.story_id,
-        a.outlet_id,
-        min(q.quote_text) AS quote_text,
-        max(coalesce(e.canonical_name, q.speaker_name)) AS speaker,
-        min(a.published_at) AS first_published_at
-    FROM core.quotes q
-    JOIN core.articles a USING (article_id)
-    JOIN core.story_articles sa USING (article_id)
-    LEFT JOIN core.entities e ON e.entity_id = q.speaker_entity_id
-    WHERE q.kind IN ('direct', 'mixed')
-    GROUP BY coalesce(q.quote_group, q.quote_key), sa.story_id, a.outlet_id
+WITH carriers AS MATERIALIZED (
+    SELECT * FROM core.shared_quote_carriers
 ),
 shared AS (
-    SELECT quote_key, story_id, count(*) AS outlets_carrying, min(quote_text) AS quote_text,
+    SELECT quote_key, story_id, max(outlets_carrying) AS outlets_carrying, min(quote_text) AS quote_text,
            max(speaker) AS speaker, min(first_published_at) AS first_published_at
-    FROM carried
+    FROM carriers
     GROUP BY quote_key, story_id
-    HAVING count(*) >= 2
 ),
 covering AS (
     SELECT DISTINCT sa.story_id, a.outlet_id
@@ -45,7 +33,7 @@ FROM shared s
 JOIN core.stories st USING (story_id)
 JOIN covering c USING (story_id)
 JOIN core.outlets o ON o.outlet_id = c.outlet_id
-LEFT JOIN carried k ON k.quote_key = s.quote_key AND k.story_id = s.story_id AND k.outlet_id = c.outlet_id;
+LEFT JOIN carriers k ON k.quote_key = s.quote_key AND k.story_id = s.story_id AND k.outlet_id = c.outlet_id;
 CREATE UNIQUE INDEX shared_quotes_by_outlet_key ON reporting.shared_quotes_by_outlet (quote_key, story_id, outlet_id);
 CREATE INDEX shared_quotes_by_outlet_outlet_month_idx ON reporting.shared_quotes_by_outlet (outlet_id, month);
 COMMENT ON MATERIALIZED VIEW reporting.shared_quotes_by_outlet IS 'Shared quote x outlet that covered its story: whether the outlet carried the quote. Filter carried = false to see what an outlet left out.';
