@@ -258,6 +258,8 @@ def time_query(
     timeout_ms: int | None = None, slow_ms: float | None = None,
 ) -> Timing:
     """Warm once, then the median of `runs` (1 when the warm run took longer than `slow_ms`)."""
+    if not conn.autocommit:
+        conn.commit()  # end the catalogue reads' transaction before switching to autocommit
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SET statement_timeout = %s", (timeout_ms or 0,))
