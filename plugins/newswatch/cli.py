@@ -76,6 +76,33 @@ def _cmd_entities(args: argparse.Namespace) -> int:
             store.add_entity_override(conn, args.key, "split", None, args.note)
         counts = store.apply_entity_overrides(conn)
     print(json.dumps(counts))
+    print("newswatch: the reporting views show this after their next refresh (the update_reporting DAG, "
+          "or `newswatch reporting refresh`)", file=sys.stderr)
+    return 0
+
+
+def _cmd_reporting(args: argparse.Namespace) -> int:
+    """The update_reporting DAG's work from the command line, or just its view refresh, or its log."""
+    from newswatch import db, jobs, reporting
+
+    if args.reporting_command == "update":
+        print(json.dumps(jobs.update_reporting(jobs.new_run_id("reporting")), indent=2, default=str))
+    elif args.reporting_command == "refresh":
+        conn = db.connect()
+        try:
+            results = reporting.refresh(conn, run_id=jobs.new_run_id("refresh"), concurrently=not args.blocking)
+        finally:
+            conn.close()
+        for r in results:
+            print(f"{r.view:<45} {r.rows:>12,} rows {r.seconds:>8.2f} s{'  (concurrently)' if r.concurrently else ''}")
+    else:
+        with db.transaction() as conn, conn.cursor() as cur:
+            cur.execute("SELECT view_name, refreshed_at, row_count, seconds FROM reporting.freshness ORDER BY 1")
+            rows = cur.fetchall()
+        if not rows:
+            print("the reporting views have never been refreshed")
+        for view, at, count, seconds in rows:
+            print(f"{view:<45} refreshed {at:%Y-%m-%d %H:%M:%S %Z}  {count:>12,} rows  {seconds:>8.2f} s")
     return 0
 
 
@@ -299,6 +326,15 @@ def build_parser() -> argparse.ArgumentParser:
     p_split.add_argument("--note")
     ent_sub.add_parser("apply", help="re-apply all overrides to stored mentions and quotes")
     p_ent.set_defaults(func=_cmd_entities)
+
+    p_rep = sub.add_parser("reporting", help="keep the reporting views current (what the update_reporting DAG does)")
+    rep_sub = p_rep.add_subparsers(dest="reporting_command", required=True)
+    rep_sub.add_parser("update", help="stories for new articles, then refresh the views, then the reporting checks")
+    p_refresh = rep_sub.add_parser("refresh", help="refresh the materialised reporting views only")
+    p_refresh.add_argument("--blocking", action="store_true",
+                           help="plain REFRESH (faster; readers wait) instead of CONCURRENTLY")
+    rep_sub.add_parser("status", help="when each view was last refreshed")
+    p_rep.set_defaults(func=_cmd_reporting)
 
     p_demo = sub.add_parser("demo", help="run the ingest DAG through Airflow on the bundled demo outlets")
     p_demo.add_argument("--keep", action="store_true", help="keep the previous demo database instead of recreating it")

@@ -279,6 +279,7 @@ def update_stories(run_id: str) -> dict[str, int]:
     from newswatch.stories import StoryDoc, assign_stories
 
     with db.transaction() as conn:
+        store.lock_story_assignment(conn)  # one assigner at a time (a DAG run and a CLI run, say)
         store.backfill_entity_blocks(conn)
         identity = store.apply_entity_overrides(conn)  # analysts' corrections win on every run
         renamed = store.refresh_canonical_names(conn, run_id)

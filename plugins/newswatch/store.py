@@ -645,6 +645,17 @@ def create_story(conn: Conn, title: str) -> int:
         return int(cur.fetchone()[0])
 
 
+# Arbitrary constant: serialises story assignment across processes (transaction-scoped).
+_STORY_LOCK_ID = 727_002
+
+
+def lock_story_assignment(conn: Conn) -> None:
+    """Wait for any other story assignment to commit: two assigners would each found a story for
+    the same new event."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_STORY_LOCK_ID,))
+
+
 @dataclass(frozen=True)
 class StoryMembership:
     """One row of core.story_articles: an article, its story, and why it joined."""

@@ -3,6 +3,7 @@ changes, refreshed without blocking readers, logged for BI users, readable by th
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -94,3 +95,42 @@ def test_bi_role_reads_every_reporting_relation_and_nothing_else(migrated_db: st
         with pytest.raises(psycopg2.errors.InsufficientPrivilege):
             cur.execute("REFRESH MATERIALIZED VIEW reporting.story_coverage")
         cur.execute("ROLLBACK TO SAVEPOINT s")
+
+
+def test_reporting_commands(fresh_db: str, capsys: pytest.CaptureFixture) -> None:
+    from newswatch.cli import main
+
+    assert main(["reporting", "status"]) == 0
+    assert "never been refreshed" in capsys.readouterr().out
+    assert main(["reporting", "refresh", "--blocking"]) == 0
+    refreshed = capsys.readouterr().out
+    assert "reporting.story_coverage" in refreshed and "(concurrently)" not in refreshed
+    assert main(["reporting", "update"]) == 0
+    update = json.loads(capsys.readouterr().out)
+    assert update["stories"]["articles_assigned"] == 0 and update["quality_reporting"]["checks_passed"] >= 5
+    assert main(["reporting", "status"]) == 0
+    assert "reporting.shared_quotes" in capsys.readouterr().out
+
+
+def test_story_assignment_is_serialised(fresh_db: str) -> None:
+    """A second assigner waits for the first one's transaction instead of clustering the same articles."""
+    from newswatch import store
+
+    first = db.connect(fresh_db)
+    second = db.connect(fresh_db)
+
+    def second_can_lock() -> bool:
+        with second.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_xact_lock(727002)")  # store._STORY_LOCK_ID
+            locked = cur.fetchone()[0]
+        second.rollback()
+        return locked
+
+    try:
+        store.lock_story_assignment(first)
+        assert not second_can_lock()
+        first.rollback()  # the lock is transaction-scoped
+        assert second_can_lock()
+    finally:
+        first.close()
+        second.close()

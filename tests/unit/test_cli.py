@@ -16,7 +16,8 @@ PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
     [["db", "migrate"], ["db", "url"], ["db", "stop"], ["run"], ["demo"], ["summary"], ["extract", "x.html"],
      ["sources"], ["reprocess", "--outlet", "x", "--since", "2026-03-01"], ["feeds", "discover", "https://x.example/"],
      ["entities", "merge", "PER:x", "--into", "3"], ["entities", "split", "PER:x"], ["entities", "apply"], ["compare", "--since", "2026-03-01"],
-     ["synth", "--dsn", "postgresql://x/y"], ["metabase", "connect"]],
+     ["synth", "--dsn", "postgresql://x/y"], ["metabase", "connect"],
+     ["reporting", "update"], ["reporting", "refresh", "--blocking"], ["reporting", "status"]],
 )
 def test_subcommands_parse(argv: list[str]) -> None:
     assert build_parser().parse_args(argv).func
