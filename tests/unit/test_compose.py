@@ -346,3 +346,12 @@ def test_every_variable_is_in_env_example(raw: dict[str, Any]) -> None:
         name, modifier = match.group(1), match.group(2) or ""
         if not modifier.lstrip(":").startswith("-"):
             assert name in documented, f"${{{name}}} is required but not in .env.example"
+
+
+def test_every_airflow_service_derives_the_same_articles_asset(resolved: dict[str, Any]) -> None:
+    """The dag-processor (which schedules update_reporting) and the workers (whose load step emits
+    the event) must name the same Asset: the news database's core.articles, without credentials."""
+    from newswatch.dagdefs import articles_asset_uri
+
+    uris = {articles_asset_uri(resolved["services"][name]["environment"]) for name in AIRFLOW_SERVICES}
+    assert uris == {"postgres://news-db:5432/news/core/articles"}
