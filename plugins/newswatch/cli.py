@@ -95,6 +95,9 @@ def _cmd_reporting(args: argparse.Namespace) -> int:
             conn.close()
         for r in results:
             print(f"{r.view:<45} {r.rows:>12,} rows {r.seconds:>8.2f} s{'  (concurrently)' if r.concurrently else ''}")
+    elif args.reporting_command == "describe":
+        with db.transaction() as conn:
+            print(reporting.describe(conn))
     else:
         with db.transaction() as conn, conn.cursor() as cur:
             cur.execute("SELECT view_name, refreshed_at, row_count, seconds FROM reporting.freshness ORDER BY 1")
@@ -334,6 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_refresh.add_argument("--blocking", action="store_true",
                            help="plain REFRESH (faster; readers wait) instead of CONCURRENTLY")
     rep_sub.add_parser("status", help="when each view was last refreshed")
+    rep_sub.add_parser("describe", help="the data dictionary of the reporting schema, as Markdown")
     p_rep.set_defaults(func=_cmd_reporting)
 
     p_demo = sub.add_parser("demo", help="run the ingest DAG through Airflow on the bundled demo outlets")

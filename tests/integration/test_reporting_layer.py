@@ -134,3 +134,13 @@ def test_story_assignment_is_serialised(fresh_db: str) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_the_data_dictionary_in_docs_is_current(migrated_db: str) -> None:
+    """docs/reporting.md is `newswatch reporting describe`: regenerate it when a view changes."""
+    docs = Path(__file__).resolve().parents[2] / "docs" / "reporting.md"
+    with db.transaction(migrated_db) as conn:
+        current = reporting.describe(conn)
+    assert docs.read_text(encoding="utf-8").rstrip("\n") == current.rstrip("\n"), (
+        "docs/reporting.md is stale: run `newswatch reporting describe > docs/reporting.md`"
+    )

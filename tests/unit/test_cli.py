@@ -17,7 +17,7 @@ PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
      ["sources"], ["reprocess", "--outlet", "x", "--since", "2026-03-01"], ["feeds", "discover", "https://x.example/"],
      ["entities", "merge", "PER:x", "--into", "3"], ["entities", "split", "PER:x"], ["entities", "apply"], ["compare", "--since", "2026-03-01"],
      ["synth", "--dsn", "postgresql://x/y"], ["metabase", "connect"],
-     ["reporting", "update"], ["reporting", "refresh", "--blocking"], ["reporting", "status"]],
+     ["reporting", "update"], ["reporting", "refresh", "--blocking"], ["reporting", "status"], ["reporting", "describe"]],
 )
 def test_subcommands_parse(argv: list[str]) -> None:
     assert build_parser().parse_args(argv).func
