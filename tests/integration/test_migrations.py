@@ -55,7 +55,7 @@ def test_reporting_views_exist(migrated_db: str) -> None:
     expected = {
         "articles_by_outlet_day", "fetch_health_by_outlet_day", "entity_mentions_by_outlet_day",
         "quotes_by_speaker_outlet", "story_coverage", "name_variants_by_outlet_month", "shared_quotes",
-        "quotes_by_speaker_outlet_month", "shared_quotes_by_outlet", "story_articles", "freshness",
+        "quotes_by_speaker_outlet_month", "shared_quotes_by_outlet", "story_articles", "freshness", "outlets",
     }
     with db.transaction(migrated_db) as conn, conn.cursor() as cur:
         cur.execute("""SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
