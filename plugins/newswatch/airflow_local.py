@@ -5,8 +5,8 @@ scheduler). Used by `newswatch demo` and the integration tests.
 Asset scheduling is real too: these throw-away homes create DAGs unpaused, and `dags test`
 serialises the whole DAG folder before it runs, so when a tested DAG's task emits an Asset event
 Airflow itself queues the consumers (`asset_dag_run_queue`); `queued_by_assets` reads that queue,
-and the caller runs what a scheduler would have started. (Airflow queues runs only for unpaused
-consumers; `enable_asset_schedules` unpauses explicitly in a home that already has DAGs.)
+and the caller runs what a scheduler would have started (Airflow queues runs only for unpaused
+consumers).
 """
 
 from __future__ import annotations
@@ -110,28 +110,6 @@ def run_dag_test(
     text = log_path.read_text(errors="replace")
     states = [m.group(2) for m in _FINISHED.finditer(text) if m.group(1) == dag_id]
     return DagTestResult(dag_id, states[-1] if states else "unknown", proc.returncode, log_path)
-
-
-def run_airflow(args: list[str], *, env: dict[str, str] | None = None, airflow_home: Path) -> str:
-    """Run one `airflow ...` CLI command against this AIRFLOW_HOME; its output, or RuntimeError."""
-    out = subprocess.run([_airflow_bin(), *args], env=airflow_env(airflow_home, env), capture_output=True,
-                         text=True, timeout=600, check=False)
-    if out.returncode != 0:
-        raise RuntimeError(f"airflow {' '.join(args)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
-    return out.stdout
-
-
-def enable_asset_schedules(
-    dag_ids: list[str], *, env: dict[str, str] | None = None, airflow_home: Path | None = None
-) -> Path:
-    """Serialise the DAG folder into the metadata DB and unpause `dag_ids` (Airflow queues runs of
-    Asset-scheduled DAGs only when they are unpaused). Use the same `env` as the producing run:
-    the Asset URI is derived from the news database's configuration."""
-    home = prepare_airflow_home(airflow_home)
-    run_airflow(["dags", "reserialize"], env=env, airflow_home=home)
-    for dag_id in dag_ids:
-        run_airflow(["dags", "unpause", dag_id], env=env, airflow_home=home)
-    return home
 
 
 def queued_by_assets(airflow_home: Path) -> list[str]:

@@ -764,7 +764,7 @@ REPORTING_CHECKS: dict[str, str] = {
     "join reasons agree with the near-duplicate flag": """
         SELECT article_id FROM core.story_articles
         WHERE (join_reason = 'near_duplicate') <> is_near_duplicate LIMIT 5""",
-    "every story has exactly one founder or began as a copy": """
+    "no story has two founders": """
         SELECT story_id FROM core.story_articles GROUP BY story_id
         HAVING count(*) FILTER (WHERE join_reason = 'founded') > 1 LIMIT 5""",
     "reporting views are populated": """

@@ -102,9 +102,7 @@ def test_load_steps_emit_the_articles_asset_and_update_reporting_is_scheduled_on
     from urllib.parse import urlsplit
 
     consumer = dagbag.dags["update_reporting"]
-    scheduled_on = _asset_uris(consumer.timetable.asset_condition.iter_assets().values()
-                               if hasattr(consumer.timetable.asset_condition, "iter_assets")
-                               else consumer.timetable.asset_condition.objects)
+    scheduled_on = _asset_uris(consumer.timetable.asset_condition.objects)
     assert len(scheduled_on) == 1
     (uri,) = scheduled_on
     parts = urlsplit(uri)

@@ -15,7 +15,7 @@ from newswatch import db, store
 from newswatch.airflow_local import (
     DagTestResult,
     asset_events,
-    enable_asset_schedules,
+    prepare_airflow_home,
     queued_by_assets,
     run_dag_test,
 )
@@ -56,7 +56,7 @@ def two_runs(pg_server_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> It
         with DemoServer() as server:
             sources = write_demo_sources(server.base_url, tmp / "sources.yaml")
             env = {"NEWSWATCH_DB_URL": dsn, "NEWSWATCH_SOURCES_FILE": str(sources)}
-            home = enable_asset_schedules(["update_reporting"], env=env, airflow_home=tmp / "airflow")
+            home = prepare_airflow_home(tmp / "airflow")  # DAGs created unpaused: Asset events queue runs
             first = run_dag_test("ingest_articles", env=env, airflow_home=home)
             queued = queued_by_assets(home)
             reporting = [run_dag_test("update_reporting", env=env, airflow_home=home)]
